@@ -1,0 +1,25 @@
+use super::{ElementWise, element_wise_activation};
+use crate::Scalar;
+
+/// The identity, `f(x) = x`, `f'(x) = 1`: a linear layer, as in the seed's tree-age regression.
+///
+/// ```
+/// use constnet::{ElementWise, Identity};
+/// assert_eq!(Identity::value(-2.5f32), -2.5);
+/// assert_eq!(Identity::derivative(-2.5f32, -2.5), 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Identity;
+
+impl ElementWise for Identity {
+    #[inline(always)]
+    fn value<T: Scalar>(x: T) -> T {
+        x
+    }
+    #[inline(always)]
+    fn derivative<T: Scalar>(_x: T, _y: T) -> T {
+        T::ONE
+    }
+}
+
+element_wise_activation!(Identity, Identity);

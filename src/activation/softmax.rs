@@ -1,0 +1,53 @@
+use super::{Activation, ActivationKind};
+use crate::Scalar;
+
+/// Softmax over the whole layer: `yᵢ = e^{zᵢ} / Σⱼ e^{zⱼ}`, a probability distribution.
+///
+/// Computed as `e^{zᵢ − max z} / Σⱼ e^{zⱼ − max z}`, which is the same value but can never
+/// overflow, so `softmax([1000, 1000]) = [0.5, 0.5]`. Its Jacobian is
+/// `∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)`, so back-propagation gives `∂L/∂zᵢ = yᵢ·(∂L/∂yᵢ − Σⱼ yⱼ·∂L/∂yⱼ)`.
+/// Paired with cross-entropy, the training code skips this and uses the fused `p − y`.
+///
+/// Softmax is not element-wise, so it implements [`Activation`] but not
+/// [`ElementWise`](super::ElementWise).
+///
+/// ```
+/// use constnet::{Activation, Softmax};
+/// let mut y = [0.0f32; 2];
+/// Softmax::apply(&[1000.0, 1000.0], &mut y);
+/// assert_eq!(y, [0.5, 0.5]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Softmax;
+
+impl Activation for Softmax {
+    const NAME: &'static str = "Softmax";
+    const KIND: ActivationKind = ActivationKind::Softmax;
+
+    #[inline]
+    fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
+        let Some(&first) = z.first() else { return };
+        let max = z.iter().fold(first, |m, &v| m.max(v));
+        let mut sum = T::ZERO;
+        for (yi, &zi) in y.iter_mut().zip(z) {
+            *yi = (zi - max).exp();
+            sum += *yi;
+        }
+        // sum ≥ 1 because the largest term is e⁰ = 1, so this division is always safe.
+        let inv = T::ONE / sum;
+        for yi in y.iter_mut() {
+            *yi *= inv;
+        }
+    }
+
+    #[inline]
+    fn backprop<T: Scalar, const N: usize>(_z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
+        let mut dot = T::ZERO;
+        for i in 0..N {
+            dot += y[i] * dy[i];
+        }
+        for i in 0..N {
+            dz[i] = y[i] * (dy[i] - dot);
+        }
+    }
+}
