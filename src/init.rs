@@ -165,40 +165,21 @@ mod tests {
         ] {
             let (mean, sd, _, _) = moments(init, 16, 8);
             assert!(mean.abs() < 0.01, "{init:?} mean {mean}");
-            assert!(
-                (sd / sigma - 1.0).abs() < 0.03,
-                "{init:?} sd {sd}, expected {sigma}"
-            );
+            assert!((sd / sigma - 1.0).abs() < 0.03, "{init:?} sd {sd}, expected {sigma}");
         }
     }
 
     #[test]
     fn uniform_schemes_stay_inside_their_limit() {
-        for (init, limit) in [
-            (Init::GlorotUniform, sqrt(6.0 / 24.0)),
-            (Init::HeUniform, sqrt(6.0 / 16.0)),
-        ] {
+        for (init, limit) in [(Init::GlorotUniform, sqrt(6.0 / 24.0)), (Init::HeUniform, sqrt(6.0 / 16.0))] {
             let (mean, sd, lo, hi) = moments(init, 16, 8);
-            assert!(
-                lo >= -limit && hi < limit,
-                "{init:?} range [{lo}, {hi}] vs ±{limit}"
-            );
-            assert!(
-                hi > 0.99 * limit && lo < -0.99 * limit,
-                "{init:?} does not fill its range"
-            );
+            assert!(lo >= -limit && hi < limit, "{init:?} range [{lo}, {hi}] vs ±{limit}");
+            assert!(hi > 0.99 * limit && lo < -0.99 * limit, "{init:?} does not fill its range");
             assert!(mean.abs() < 0.01);
             // The standard deviation of U(−a, a) is a/√3.
             assert!((sd / (limit / sqrt(3.0)) - 1.0).abs() < 0.03);
         }
-        let (_, _, lo, hi) = moments(
-            Init::Uniform {
-                low: 2.0,
-                high: 3.0,
-            },
-            4,
-            4,
-        );
+        let (_, _, lo, hi) = moments(Init::Uniform { low: 2.0, high: 3.0 }, 4, 4);
         assert!(lo >= 2.0 && hi < 3.0);
     }
 
@@ -208,11 +189,7 @@ mod tests {
             let err = Init::Uniform { low, high }.validate().unwrap_err();
             assert_eq!(err, InitError::EmptyRange { low, high });
         }
-        let nan = Init::Uniform {
-            low: f64::NAN,
-            high: 1.0,
-        }
-        .validate();
+        let nan = Init::Uniform { low: f64::NAN, high: 1.0 }.validate();
         assert!(matches!(nan, Err(InitError::EmptyRange { low, high: 1.0 }) if low.is_nan()));
         assert_eq!(Init::HeNormal.validate(), Ok(Init::HeNormal));
     }

@@ -51,10 +51,7 @@ mod tests {
             let a: [f64; N] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
             let b: [f64; N] = core::array::from_fn(|i| 1.0 - i as f64 * 0.11);
             let naive: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!(
-                (dot(&a, &b) - naive).abs() < 1e-12 * (1.0 + naive.abs()),
-                "N = {N}"
-            );
+            assert!((dot(&a, &b) - naive).abs() < 1e-12 * (1.0 + naive.abs()), "N = {N}");
         }
         check::<0>();
         check::<1>();

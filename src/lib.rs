@@ -63,8 +63,7 @@ mod params;
 mod scalar;
 
 pub use activation::{
-    Activation, ActivationKind, ElementWise, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Step,
-    Tanh,
+    Activation, ActivationKind, ElementWise, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Step, Tanh,
 };
 pub use init::{Init, InitError};
 pub use layer::{Dense, DenseTape, Layer};
@@ -83,7 +82,7 @@ pub use rand;
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Activation, Dense, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters,
-        Relu, Scalar, Sigmoid, Softmax, Step, Tanh, network,
+        Activation, Dense, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters, Relu, Scalar, Sigmoid,
+        Softmax, Step, Tanh, network,
     };
 }

@@ -18,11 +18,7 @@ pub struct Generics {
 impl Generics {
     pub fn of(scalar: &ScalarDef) -> Self {
         match scalar {
-            ScalarDef::Concrete(ty) => Generics {
-                scalar: quote!(#ty),
-                impl_generics: quote!(),
-                ty_generics: quote!(),
-            },
+            ScalarDef::Concrete(ty) => Generics { scalar: quote!(#ty), impl_generics: quote!(), ty_generics: quote!() },
             ScalarDef::Generic(ident) => Generics {
                 scalar: quote!(#ident),
                 impl_generics: quote!(<#ident: ::constnet::Scalar>),
@@ -46,11 +42,7 @@ struct LayerTokens<'a> {
 pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
     let def = net.def;
     let (name, vis) = (&def.name, &def.vis);
-    let Generics {
-        scalar,
-        impl_generics,
-        ty_generics,
-    } = Generics::of(&def.scalar);
+    let Generics { scalar, impl_generics, ty_generics } = Generics::of(&def.scalar);
     let tape = format_ident!("{}Tape", name);
 
     let layers: Vec<LayerTokens<'_>> = net
@@ -61,16 +53,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
             // A layer's input width is written as the previous layer's output width, so that the
             // types always line up and a mismatch is reported once, by the macro or by the
             // `const` assertion below, never as a cascade of type errors.
-            let inputs = if i == 0 {
-                layer.kind.inputs().tokens()
-            } else {
-                net.layers[i - 1].kind.outputs().tokens()
-            };
-            let LayerKind::Dense {
-                outputs,
-                activation,
-                ..
-            } = &layer.kind;
+            let inputs = if i == 0 { layer.kind.inputs().tokens() } else { net.layers[i - 1].kind.outputs().tokens() };
+            let LayerKind::Dense { outputs, activation, .. } = &layer.kind;
             let outputs = outputs.tokens();
             let act = match activation {
                 ActivationRef::Known(ident) => quote_spanned!(ident.span()=> ::constnet::#ident),
@@ -99,14 +83,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
     let last_ty = &last.ty;
     let last_trait = &last.layer_trait;
     let last_act = match &net.layers[n_layers - 1].kind {
-        LayerKind::Dense {
-            activation: ActivationRef::Known(ident),
-            ..
-        } => quote!(::constnet::#ident),
-        LayerKind::Dense {
-            activation: ActivationRef::Custom(path),
-            ..
-        } => quote!(#path),
+        LayerKind::Dense { activation: ActivationRef::Known(ident), .. } => quote!(::constnet::#ident),
+        LayerKind::Dense { activation: ActivationRef::Custom(path), .. } => quote!(#path),
     };
 
     let attrs = &def.attrs;
@@ -182,7 +160,9 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
         for i in (1..n_layers - 1).rev() {
             let (ty, tr, field) = (tys[i], traits[i], fields[i]);
             let input = tape_input(i);
-            steps.extend(quote!(let d = <#ty as #tr>::backward(&self.#field, #input, &tape.#field, &d, &mut grads.#field);));
+            steps.extend(
+                quote!(let d = <#ty as #tr>::backward(&self.#field, #input, &tape.#field, &d, &mut grads.#field);),
+            );
         }
         let (ty, tr, field) = (tys[0], traits[0], fields[0]);
         steps.extend(quote!(<#ty as #tr>::backward_params(&self.#field, &tape.network_input, &tape.#field, &d, &mut grads.#field);));
@@ -190,10 +170,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
     };
 
     // Tensor numbering: layer i owns tensors [start_i, start_i + TENSORS_i).
-    let tensor_counts: Vec<TokenStream> = tys
-        .iter()
-        .map(|ty| quote!(<#ty as ::constnet::Parameters<#scalar>>::TENSORS))
-        .collect();
+    let tensor_counts: Vec<TokenStream> =
+        tys.iter().map(|ty| quote!(<#ty as ::constnet::Parameters<#scalar>>::TENSORS)).collect();
     let starts: Vec<TokenStream> = (0..n_layers)
         .map(|i| {
             let before = &tensor_counts[..i];
@@ -389,31 +367,23 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
 
 /// `const` assertions for what only the compiler can evaluate: widths given by constants.
 fn const_assertions(net: &ValidNetwork<'_>) -> Vec<TokenStream> {
+    // The message is a format string: braces from `{ N * 2 }` must be escaped.
+    let escape = |msg: String| msg.replace('{', "{{").replace('}', "}}");
     let mut out = Vec::new();
     for (i, layer) in net.layers.iter().enumerate() {
-        for (dim, what) in [
-            (layer.kind.inputs(), "inputs"),
-            (layer.kind.outputs(), "outputs"),
-        ] {
+        for (dim, what) in [(layer.kind.inputs(), "inputs"), (layer.kind.outputs(), "outputs")] {
             if let Dim::Const { tokens, span, text } = dim {
-                let msg = format!(
-                    "zero-width layer: `{}` has 0 {what} (`{text}` is 0)",
-                    layer.def.name
-                );
-                out.push(
-                    quote_spanned!(*span=> const _: () = ::core::assert!((#tokens) != 0, #msg);),
-                );
+                let msg = escape(format!("zero-width layer: `{}` has 0 {what} (`{text}` is 0)", layer.def.name));
+                out.push(quote_spanned!(*span=> const _: () = ::core::assert!((#tokens) != 0, #msg);));
             }
         }
         if i > 0 {
             let prev = &net.layers[i - 1];
             let (inp, out_prev) = (layer.kind.inputs(), prev.kind.outputs());
             if inp.literal().is_none() || out_prev.literal().is_none() {
-                let msg = shape_mismatch(layer, prev);
+                let msg = escape(shape_mismatch(layer, prev));
                 let (a, b) = (inp.tokens(), out_prev.tokens());
-                out.push(
-                    quote_spanned!(inp.span()=> const _: () = ::core::assert!((#a) == (#b), #msg);),
-                );
+                out.push(quote_spanned!(inp.span()=> const _: () = ::core::assert!((#a) == (#b), #msg);));
             }
         }
     }
@@ -422,17 +392,8 @@ fn const_assertions(net: &ValidNetwork<'_>) -> Vec<TokenStream> {
 
 /// `Dense 2 → 4, Relu`
 fn summary(layer: &ValidLayer<'_>) -> String {
-    let LayerKind::Dense {
-        inputs,
-        outputs,
-        activation,
-    } = &layer.kind;
-    format!(
-        "Dense {} → {}, {}",
-        inputs.text(),
-        outputs.text(),
-        activation_name(activation)
-    )
+    let LayerKind::Dense { inputs, outputs, activation } = &layer.kind;
+    format!("Dense {} → {}, {}", inputs.text(), outputs.text(), activation_name(activation))
 }
 
 fn activation_name(activation: &ActivationRef) -> String {
@@ -446,16 +407,8 @@ fn activation_name(activation: &ActivationRef) -> String {
 fn architecture(net: &ValidNetwork<'_>) -> String {
     let mut text = net.layers[0].kind.inputs().text();
     for layer in &net.layers {
-        let LayerKind::Dense {
-            outputs,
-            activation,
-            ..
-        } = &layer.kind;
-        text.push_str(&format!(
-            " → {} ({})",
-            outputs.text(),
-            activation_name(activation)
-        ));
+        let LayerKind::Dense { outputs, activation, .. } = &layer.kind;
+        text.push_str(&format!(" → {} ({})", outputs.text(), activation_name(activation)));
     }
     text
 }

@@ -8,11 +8,7 @@ use quote::quote;
 
 pub fn stub(def: &NetworkDef) -> TokenStream {
     let (name, vis, attrs) = (&def.name, &def.vis, &def.attrs);
-    let Generics {
-        scalar,
-        impl_generics,
-        ty_generics,
-    } = Generics::of(&def.scalar);
+    let Generics { scalar, impl_generics, ty_generics } = Generics::of(&def.scalar);
     let body = match &def.scalar {
         crate::parse::ScalarDef::Concrete(_) => quote!(;),
         crate::parse::ScalarDef::Generic(_) => quote!((::core::marker::PhantomData<#scalar>);),

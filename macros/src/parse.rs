@@ -6,8 +6,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{
-    Attribute, Error, Expr, GenericArgument, Ident, Lit, LitInt, PathArguments, Result, Token,
-    Type, Visibility,
+    Attribute, Error, Expr, GenericArgument, Ident, Lit, LitInt, PathArguments, Result, Token, Type, Visibility,
 };
 
 /// `#[attrs] vis struct Name<Scalar> { layer: Kind<args>, … }`
@@ -74,8 +73,8 @@ impl Arg {
 
 /// Primitive names that are never a generic parameter, so `<u8>` is reported as a wrong scalar.
 const PRIMITIVES: &[&str] = &[
-    "f16", "f32", "f64", "f128", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32",
-    "u64", "u128", "usize", "bool", "char", "str",
+    "f16", "f32", "f64", "f128", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
+    "usize", "bool", "char", "str",
 ];
 
 impl Parse for NetworkDef {
@@ -113,20 +112,11 @@ impl Parse for NetworkDef {
         };
         let content;
         syn::braced!(content in input);
-        let layers = content
-            .parse_terminated(LayerDef::parse, Token![,])?
-            .into_iter()
-            .collect();
+        let layers = content.parse_terminated(LayerDef::parse, Token![,])?.into_iter().collect();
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the network's closing brace"));
         }
-        Ok(NetworkDef {
-            attrs,
-            vis,
-            name,
-            scalar,
-            layers,
-        })
+        Ok(NetworkDef { attrs, vis, name, scalar, layers })
     }
 }
 
@@ -135,10 +125,7 @@ impl Parse for LayerDef {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         if !matches!(vis, Visibility::Inherited) {
-            return Err(Error::new(
-                vis.span(),
-                "layers are always public fields: remove the visibility",
-            ));
+            return Err(Error::new(vis.span(), "layers are always public fields: remove the visibility"));
         }
         let name: Ident = input.parse()?;
         input.parse::<Token![:]>()?;
@@ -156,13 +143,7 @@ impl Parse for LayerDef {
             },
             _ => (None, Vec::new()),
         };
-        Ok(LayerDef {
-            attrs,
-            name,
-            ty,
-            kind,
-            args,
-        })
+        Ok(LayerDef { attrs, name, ty, kind, args })
     }
 }
 

@@ -23,11 +23,7 @@ pub struct ValidLayer<'a> {
 }
 
 pub enum LayerKind {
-    Dense {
-        inputs: Dim,
-        outputs: Dim,
-        activation: ActivationRef,
-    },
+    Dense { inputs: Dim, outputs: Dim, activation: ActivationRef },
 }
 
 impl LayerKind {
@@ -46,24 +42,15 @@ impl LayerKind {
 /// A layer width: a literal the macro can check, or a constant expression only the compiler
 /// can evaluate (checked by a generated `const` assertion).
 pub enum Dim {
-    Literal {
-        value: u128,
-        lit: LitInt,
-    },
-    Const {
-        tokens: TokenStream,
-        span: Span,
-        text: String,
-    },
+    Literal { value: u128, lit: LitInt },
+    Const { tokens: TokenStream, span: Span, text: String },
 }
 
 impl Dim {
     pub fn tokens(&self) -> TokenStream {
         match self {
             // Re-emitted unsuffixed so that `4usize` and `4` mean the same.
-            Dim::Literal { value, lit } => {
-                LitInt::new(&value.to_string(), lit.span()).to_token_stream()
-            }
+            Dim::Literal { value, lit } => LitInt::new(&value.to_string(), lit.span()).to_token_stream(),
             Dim::Const { tokens, .. } => tokens.clone(),
         }
     }
@@ -122,23 +109,13 @@ pub fn validate(def: &NetworkDef) -> Result<ValidNetwork<'_>, Error> {
     }
     for (i, layer) in def.layers.iter().enumerate() {
         if layer.name == "network_input" {
-            errors.push(
-                layer.name.span(),
-                "`network_input` is reserved for the training tape; rename the layer",
-            );
+            errors.push(layer.name.span(), "`network_input` is reserved for the training tape; rename the layer");
         }
         if def.layers[..i].iter().any(|l| l.name == layer.name) {
-            errors.push(
-                layer.name.span(),
-                format_args!("duplicate layer name `{}`", layer.name),
-            );
+            errors.push(layer.name.span(), format_args!("duplicate layer name `{}`", layer.name));
         }
     }
-    let layers: Vec<ValidLayer<'_>> = def
-        .layers
-        .iter()
-        .filter_map(|l| layer(l, &mut errors))
-        .collect();
+    let layers: Vec<ValidLayer<'_>> = def.layers.iter().filter_map(|l| layer(l, &mut errors)).collect();
     if layers.len() == def.layers.len() {
         check_chain(&layers, &mut errors);
     }
@@ -150,25 +127,18 @@ pub fn validate(def: &NetworkDef) -> Result<ValidNetwork<'_>, Error> {
 
 fn layer<'a>(def: &'a LayerDef, errors: &mut Errors) -> Option<ValidLayer<'a>> {
     let Some(kind) = &def.kind else {
-        errors.push(
-            def.ty.span(),
-            format_args!("`{}` must be a layer such as `Dense<2, 4, Relu>`", def.name),
-        );
+        errors.push(def.ty.span(), format_args!("`{}` must be a layer such as `Dense<2, 4, Relu>`", def.name));
         return None;
     };
     match kind.to_string().as_str() {
         "Dense" => dense(def, kind, errors),
         other => {
             let names: Vec<&str> = LAYER_KINDS.iter().map(|(k, _)| *k).collect();
-            let hint = activations::suggest(other, &names)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint =
+                activations::suggest(other, &names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
             errors.push(
                 kind.span(),
-                format_args!(
-                    "unknown layer kind `{other}`{hint}; known layer kinds: {}",
-                    names.join(", ")
-                ),
+                format_args!("unknown layer kind `{other}`{hint}; known layer kinds: {}", names.join(", ")),
             );
             None
         }
@@ -190,45 +160,25 @@ fn dense<'a>(def: &'a LayerDef, kind: &Ident, errors: &mut Errors) -> Option<Val
     let inputs = dim(def, inputs, "inputs", errors);
     let outputs = dim(def, outputs, "outputs", errors);
     let activation = activation_ref(activation, errors);
-    Some(ValidLayer {
-        def,
-        kind: LayerKind::Dense {
-            inputs: inputs?,
-            outputs: outputs?,
-            activation: activation?,
-        },
-    })
+    Some(ValidLayer { def, kind: LayerKind::Dense { inputs: inputs?, outputs: outputs?, activation: activation? } })
 }
 
 fn dim(layer: &LayerDef, arg: &Arg, what: &str, errors: &mut Errors) -> Option<Dim> {
     match arg {
         Arg::Int(lit) => match lit.base10_parse::<u128>() {
             Ok(0) => {
-                errors.push(
-                    lit.span(),
-                    format_args!("zero-width layer: `{}` has 0 {what}", layer.name),
-                );
+                errors.push(lit.span(), format_args!("zero-width layer: `{}` has 0 {what}", layer.name));
                 None
             }
-            Ok(value) => Some(Dim::Literal {
-                value,
-                lit: lit.clone(),
-            }),
+            Ok(value) => Some(Dim::Literal { value, lit: lit.clone() }),
             Err(err) => {
                 errors.push(lit.span(), err);
                 None
             }
         },
-        Arg::Path(path) => Some(Dim::Const {
-            tokens: path.to_token_stream(),
-            span: arg.span(),
-            text: arg.text(),
-        }),
-        Arg::Block(expr) => Some(Dim::Const {
-            tokens: expr.to_token_stream(),
-            span: arg.span(),
-            text: arg.text(),
-        }),
+        // Braced, because a multi-segment path is only accepted as a const argument inside `{ }`.
+        Arg::Path(path) => Some(Dim::Const { tokens: quote::quote!({ #path }), span: arg.span(), text: arg.text() }),
+        Arg::Block(expr) => Some(Dim::Const { tokens: expr.to_token_stream(), span: arg.span(), text: arg.text() }),
         Arg::Other(_) => {
             errors.push(
                 arg.span(),
@@ -245,9 +195,7 @@ fn dim(layer: &LayerDef, arg: &Arg, what: &str, errors: &mut Errors) -> Option<D
 fn activation_ref(arg: &Arg, errors: &mut Errors) -> Option<ActivationRef> {
     match arg {
         Arg::Path(path) => match path.get_ident() {
-            Some(ident) if KNOWN.contains(&ident.to_string().as_str()) => {
-                Some(ActivationRef::Known(ident.clone()))
-            }
+            Some(ident) if KNOWN.contains(&ident.to_string().as_str()) => Some(ActivationRef::Known(ident.clone())),
             Some(ident) => {
                 let hint = activations::suggest(&ident.to_string(), KNOWN)
                     .map(|s| format!(" (did you mean `{s}`?)"))
@@ -266,10 +214,7 @@ fn activation_ref(arg: &Arg, errors: &mut Errors) -> Option<ActivationRef> {
         _ => {
             errors.push(
                 arg.span(),
-                format_args!(
-                    "expected an activation such as `Relu` or `Sigmoid`, found `{}`",
-                    arg.text()
-                ),
+                format_args!("expected an activation such as `Relu` or `Sigmoid`, found `{}`", arg.text()),
             );
             None
         }

@@ -24,24 +24,12 @@ impl LeakyRelu {
 impl ElementWise for LeakyRelu {
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
-        if x > T::ZERO {
-            x
-        } else {
-            x * T::from_f64(Self::SLOPE)
-        }
+        if x > T::ZERO { x } else { x * T::from_f64(Self::SLOPE) }
     }
     #[inline(always)]
     fn derivative<T: Scalar>(x: T, _y: T) -> T {
-        if x > T::ZERO {
-            T::ONE
-        } else {
-            T::from_f64(Self::SLOPE)
-        }
+        if x > T::ZERO { T::ONE } else { T::from_f64(Self::SLOPE) }
     }
 }
 
-element_wise_activation!(
-    LeakyRelu,
-    LeakyRelu,
-    const DEFAULT_INIT: Init = Init::HeNormal;
-);
+element_wise_activation!(LeakyRelu, LeakyRelu, const DEFAULT_INIT: Init = Init::HeNormal;);

@@ -59,10 +59,7 @@ pub struct DenseTape<T, const OUT: usize> {
 
 impl<T: Scalar, const OUT: usize> Default for DenseTape<T, OUT> {
     fn default() -> Self {
-        Self {
-            z: [T::ZERO; OUT],
-            y: [T::ZERO; OUT],
-        }
+        Self { z: [T::ZERO; OUT], y: [T::ZERO; OUT] }
     }
 }
 
@@ -72,11 +69,7 @@ impl<T, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A> {
 
     /// A layer from its weights (row `j` = neuron `j`) and biases; usable in `const`/`static`.
     pub const fn from_parts(weights: [[T; IN]; OUT], bias: [T; OUT]) -> Self {
-        Self {
-            weights,
-            bias,
-            activation: PhantomData,
-        }
+        Self { weights, bias, activation: PhantomData }
     }
 }
 
@@ -95,19 +88,8 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Dense<T, IN, O
     /// fused loss): adds `δ·xᵀ` to the weight gradients and `δ` to the bias gradients, and, if
     /// `d_in` is given, writes `Wᵀ·δ` into it.
     #[inline]
-    pub fn backward_delta(
-        &self,
-        x: &[T; IN],
-        delta: &[T; OUT],
-        grads: &mut Self,
-        d_in: Option<&mut [T; IN]>,
-    ) {
-        for ((g_row, g_b), &d) in grads
-            .weights
-            .iter_mut()
-            .zip(grads.bias.iter_mut())
-            .zip(delta)
-        {
+    pub fn backward_delta(&self, x: &[T; IN], delta: &[T; OUT], grads: &mut Self, d_in: Option<&mut [T; IN]>) {
+        for ((g_row, g_b), &d) in grads.weights.iter_mut().zip(grads.bias.iter_mut()).zip(delta) {
             *g_b += d;
             for (g, &xi) in g_row.iter_mut().zip(x) {
                 *g += d * xi;
@@ -131,9 +113,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Dense<T, IN, O
     }
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, OUT>
-    for Dense<T, IN, OUT, A>
-{
+impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, OUT> for Dense<T, IN, OUT, A> {
     type Tape = DenseTape<T, OUT>;
     const TRAINABLE: bool = A::TRAINABLE;
 
@@ -171,13 +151,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, O
     }
 
     #[inline]
-    fn backward(
-        &self,
-        x: &[T; IN],
-        tape: &Self::Tape,
-        d_out: &[T; OUT],
-        grads: &mut Self,
-    ) -> [T; IN] {
+    fn backward(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) -> [T; IN] {
         let mut dx = [T::ZERO; IN];
         self.backward_delta(x, &Self::delta(tape, d_out), grads, Some(&mut dx));
         dx
@@ -189,9 +163,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, O
     }
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T>
-    for Dense<T, IN, OUT, A>
-{
+impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T> for Dense<T, IN, OUT, A> {
     const PARAMS: usize = IN * OUT + OUT;
     const TENSORS: usize = 2;
 
@@ -216,11 +188,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T>
     }
     #[inline]
     fn tensor_kind(index: usize) -> TensorKind {
-        if index == 0 {
-            TensorKind::Weights
-        } else {
-            TensorKind::Bias
-        }
+        if index == 0 { TensorKind::Weights } else { TensorKind::Bias }
     }
 }
 
@@ -228,11 +196,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T>
 // beyond what `Activation` already promises.
 impl<T: Clone, const IN: usize, const OUT: usize, A> Clone for Dense<T, IN, OUT, A> {
     fn clone(&self) -> Self {
-        Self {
-            weights: self.weights.clone(),
-            bias: self.bias.clone(),
-            activation: PhantomData,
-        }
+        Self { weights: self.weights.clone(), bias: self.bias.clone(), activation: PhantomData }
     }
 }
 
@@ -242,9 +206,7 @@ impl<T: PartialEq, const IN: usize, const OUT: usize, A> PartialEq for Dense<T, 
     }
 }
 
-impl<T: fmt::Debug, const IN: usize, const OUT: usize, A: Activation> fmt::Debug
-    for Dense<T, IN, OUT, A>
-{
+impl<T: fmt::Debug, const IN: usize, const OUT: usize, A: Activation> fmt::Debug for Dense<T, IN, OUT, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Dense")
             .field("activation", &A::NAME)

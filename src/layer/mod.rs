@@ -19,9 +19,7 @@ use rand::Rng;
     message = "`{Self}` is not a layer from {IN} to {OUT} values of `{T}`",
     note = "layers are declared inside `network!` as `name: Dense<IN, OUT, Activation>`"
 )]
-pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
-    Parameters<T> + Clone + Debug + PartialEq
-{
+pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> + Clone + Debug + PartialEq {
     /// What a training forward pass records for the backward pass (on the stack).
     type Tape: Clone + Debug + Default;
     /// `false` when back-propagation through the layer cannot learn (see [`crate::Step`]).
@@ -37,13 +35,7 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
     fn output(tape: &Self::Tape) -> &[T; OUT];
     /// Given the input `x`, the tape of the forward pass and `∂L/∂y`, adds `∂L/∂θ` into `grads`
     /// and returns `∂L/∂x` for the layer before.
-    fn backward(
-        &self,
-        x: &[T; IN],
-        tape: &Self::Tape,
-        d_out: &[T; OUT],
-        grads: &mut Self,
-    ) -> [T; IN];
+    fn backward(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) -> [T; IN];
     /// As [`Layer::backward`] but without `∂L/∂x`: used for the first layer, where nobody needs
     /// it, which saves `IN·OUT` multiply-adds.
     fn backward_params(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self);

@@ -1,0 +1,227 @@
+//! What `network!` generates: constants, constructors, traits, layout.
+
+use constnet::prelude::*;
+use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
+use constnet::{InitError, TensorKind};
+use core::mem::size_of;
+
+network! {
+    /// The circles classifier from the seed articles.
+    pub struct Circles<f32> {
+        hidden1: Dense<2, 4, Relu>,
+        hidden2: Dense<4, 6, Relu>,
+        hidden3: Dense<6, 6, Relu>,
+        hidden4: Dense<6, 4, Relu>,
+        output:  Dense<4, 1, Sigmoid>,
+    }
+}
+
+network! {
+    /// A network generic over its scalar.
+    pub struct Audio<T> {
+        first: Dense<8, 16, Tanh>,
+        second: Dense<16, 16, Tanh>,
+        out: Dense<16, 1, Identity>,
+    }
+}
+
+network! {
+    struct Digits<f64> {
+        hidden: Dense<64, 32, Relu>,
+        /// The class probabilities.
+        classes: Dense<32, 10, Softmax>,
+    }
+}
+
+network! {
+    struct Single<f32> { only: Dense<3, 2, LeakyRelu> }
+}
+
+network! {
+    struct Perceptron<f32> { threshold: Dense<2, 1, Step> }
+}
+
+const FEATURES: usize = 5;
+const HIDDEN: usize = 7;
+mod sizes {
+    pub const CLASSES: usize = 3;
+}
+
+network! {
+    /// Widths from `const` items, a path and a block.
+    struct FromConsts<f64> {
+        a: Dense<FEATURES, HIDDEN, Tanh>,
+        b: Dense<HIDDEN, { HIDDEN * 2 }, Relu>,
+        c: Dense<{ 2 * HIDDEN }, sizes::CLASSES, Softmax>,
+    }
+}
+
+#[test]
+fn constants_for_several_networks() {
+    assert_eq!((Circles::INPUTS, Circles::OUTPUTS, Circles::PARAMS), (2, 1, 117));
+    assert_eq!(Circles::PARAMS, 2 * 4 + 4 + 4 * 6 + 6 + 6 * 6 + 6 + 6 * 4 + 4 + 4 + 1);
+    assert_eq!((Audio::<f32>::INPUTS, Audio::<f32>::OUTPUTS, Audio::<f32>::PARAMS), (8, 1, 144 + 272 + 17));
+    assert_eq!((Digits::INPUTS, Digits::OUTPUTS, Digits::PARAMS), (64, 10, 64 * 32 + 32 + 330));
+    assert_eq!((Single::INPUTS, Single::OUTPUTS, Single::PARAMS), (3, 2, 8));
+    assert_eq!((FromConsts::INPUTS, FromConsts::OUTPUTS), (5, 3));
+    assert_eq!(FromConsts::PARAMS, 5 * 7 + 7 + 7 * 14 + 14 + 14 * 3 + 3);
+    assert_eq!(<Circles as Network<f32, 2, 1>>::LAYERS, 5);
+    assert_eq!(<Circles as Parameters<f32>>::TENSORS, 10);
+}
+
+#[test]
+fn a_network_is_exactly_its_parameters() {
+    assert_eq!(size_of::<Circles>(), Circles::PARAMS * size_of::<f32>());
+    assert_eq!(size_of::<Audio<f32>>(), Audio::<f32>::PARAMS * 4);
+    assert_eq!(size_of::<Audio<f64>>(), Audio::<f64>::PARAMS * 8);
+    assert_eq!(size_of::<Digits>(), Digits::PARAMS * 8);
+    assert_eq!(size_of::<FromConsts>(), FromConsts::PARAMS * 8);
+}
+
+#[test]
+fn networks_are_send_sync_clone_debug_partialeq() {
+    fn assert_traits<N: Send + Sync + Clone + core::fmt::Debug + PartialEq + Default>() {}
+    assert_traits::<Circles>();
+    assert_traits::<Audio<f32>>();
+    assert_traits::<Audio<f64>>();
+    fn assert_tape<N: Send + Sync + Clone + core::fmt::Debug + Default>() {}
+    assert_tape::<CirclesTape>();
+    let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(1));
+    let copy = net.clone();
+    assert_eq!(net, copy);
+    assert_ne!(net, Circles::zeroed());
+    let debug = format!("{net:?}");
+    assert!(debug.starts_with("Circles { hidden1: Dense { activation: \"Relu\""), "{debug}");
+    assert!(debug.contains("output: Dense { activation: \"Sigmoid\""));
+}
+
+#[test]
+fn generic_network_runs_in_f32_and_f64() {
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(3);
+    let net64 = Audio::<f64>::random(&mut rng);
+    // The same weights rounded to f32.
+    let mut net32 = Audio::<f32>::zeroed();
+    for t in 0..<Audio<f64> as Parameters<f64>>::TENSORS {
+        for (a, &b) in net32.tensor_mut(t).iter_mut().zip(net64.tensor(t)) {
+            *a = b as f32;
+        }
+    }
+    let x64 = [0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8];
+    let x32 = x64.map(|v| v as f32);
+    let (y64, y32) = (net64.forward(&x64), net32.forward(&x32));
+    assert!(y64[0] != 0.0);
+    assert!((y64[0] - f64::from(y32[0])).abs() < 1e-5, "{y64:?} vs {y32:?}");
+}
+
+#[test]
+fn generic_code_uses_the_network_trait() {
+    fn mean_output<N: Network<f64, 64, 10>>(net: &N, inputs: &[[f64; 64]]) -> f64 {
+        inputs.iter().map(|x| net.forward(x).iter().sum::<f64>()).sum::<f64>() / inputs.len() as f64
+    }
+    let net = Digits::random(&mut Xoshiro128PlusPlus::seed_from_u64(9));
+    let inputs = [[0.5; 64], [-0.25; 64]];
+    // Softmax outputs sum to one for every input.
+    assert!((mean_output(&net, &inputs) - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn from_layers_is_const_and_can_live_in_a_static() {
+    static NET: Single = Single::from_layers(Dense::from_parts([[1.0, 2.0, 3.0], [-1.0, 0.0, 0.0]], [0.5, 0.0]));
+    assert_eq!(NET.forward(&[1.0, 1.0, 1.0]), [6.5, -0.01]);
+}
+
+#[test]
+fn layers_are_plain_public_fields() {
+    let mut net = Circles::zeroed();
+    net.output.bias = [2.0];
+    net.hidden1.weights[3] = [1.0, 1.0];
+    assert_eq!(net.output.bias, [2.0]);
+    // Everything zero but the output bias: σ(2).
+    assert!((net.forward(&[1.0, 2.0])[0] - 0.880_797_1).abs() < 1e-6);
+}
+
+#[test]
+fn random_is_deterministic_per_seed() {
+    let a = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(42));
+    let b = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(42));
+    let c = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(43));
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(a.output.bias == [0.0] && a.hidden1.weights[0][0] != 0.0);
+}
+
+#[test]
+fn default_init_is_he_for_relu_and_glorot_otherwise() {
+    // `random` draws layer by layer, so it equals drawing each layer with the scheme its
+    // activation prefers from the same generator.
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
+    let net = Digits::random(&mut rng);
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
+    let hidden = <Dense<f64, 64, 32, Relu> as Layer<f64, 64, 32>>::init(&mut rng, Init::HeNormal);
+    let classes = <Dense<f64, 32, 10, Softmax> as Layer<f64, 32, 10>>::init(&mut rng, Init::GlorotUniform);
+    assert_eq!(net.hidden, hidden);
+    assert_eq!(net.classes, classes);
+    // And the explicit schemes give different weights.
+    let lecun = Digits::init(&mut Xoshiro128PlusPlus::seed_from_u64(5), Init::LeCunNormal).unwrap();
+    assert_ne!(lecun, net);
+    let uniform =
+        Digits::init(&mut Xoshiro128PlusPlus::seed_from_u64(5), Init::Uniform { low: -0.5, high: 0.5 }).unwrap();
+    assert!(uniform.hidden.bias.iter().all(|b| (-0.5..0.5).contains(b)) && uniform.hidden.bias[0] != 0.0);
+}
+
+#[test]
+fn invalid_init_is_an_error() {
+    let err = Circles::init(&mut Xoshiro128PlusPlus::seed_from_u64(1), Init::Uniform { low: 1.0, high: -1.0 });
+    assert_eq!(err, Err(InitError::EmptyRange { low: 1.0, high: -1.0 }));
+    assert_eq!(
+        err.unwrap_err().to_string(),
+        "invalid uniform initialisation range [1, -1): expected finite bounds with low < high"
+    );
+}
+
+#[test]
+fn tensors_are_numbered_in_declaration_order() {
+    let mut net = Circles::zeroed();
+    for t in 0..<Circles as Parameters<f32>>::TENSORS {
+        net.tensor_mut(t).fill(t as f32);
+    }
+    assert_eq!(net.hidden1.weights, [[0.0; 2]; 4]);
+    assert_eq!(net.hidden1.bias, [1.0; 4]);
+    assert_eq!(net.hidden3.weights, [[4.0; 6]; 6]);
+    assert_eq!(net.output.bias, [9.0]);
+    assert_eq!(net.tensor(10), &[] as &[f32]);
+    assert_eq!(<Circles as Parameters<f32>>::tensor_kind(4), TensorKind::Weights);
+    assert_eq!(<Circles as Parameters<f32>>::tensor_kind(5), TensorKind::Bias);
+    let total: usize = (0..10).map(|t| net.tensor(t).len()).sum();
+    assert_eq!(total, Circles::PARAMS);
+}
+
+#[test]
+fn step_networks_are_marked_untrainable() {
+    assert!(!<Perceptron as Network<f32, 2, 1>>::TRAINABLE);
+    assert!(<Circles as Network<f32, 2, 1>>::TRAINABLE);
+    let p = Perceptron::from_layers(Dense::from_parts([[1.0, 1.0]], [-1.5]));
+    // AND gate.
+    let outputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]].map(|x| p.forward(&x)[0]);
+    assert_eq!(outputs, [0.0, 0.0, 0.0, 1.0]);
+}
+
+#[test]
+fn const_item_widths_run() {
+    let net = FromConsts::random(&mut Xoshiro128PlusPlus::seed_from_u64(2));
+    let y = net.forward(&[0.1, 0.2, 0.3, 0.4, 0.5]);
+    assert!((y.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn the_tape_records_every_layer() {
+    let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(8));
+    let mut tape = CirclesTape::default();
+    let x = [0.3, -0.7];
+    net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(0));
+    assert_eq!(tape.network_input, x);
+    assert_eq!(tape.hidden1.y, net.hidden1.forward(&x));
+    assert_eq!(*<Circles as Network<f32, 2, 1>>::output(&tape), net.forward(&x));
+    let z = <Circles as Network<f32, 2, 1>>::output_pre_activation(&tape)[0];
+    assert_eq!(Sigmoid::value(z), net.forward(&x)[0]);
+}
