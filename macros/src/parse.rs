@@ -72,7 +72,7 @@ impl Arg {
 }
 
 /// Primitive names that are never a generic parameter, so `<u8>` is reported as a wrong scalar.
-const PRIMITIVES: &[&str] = &[
+pub const PRIMITIVES: &[&str] = &[
     "f16", "f32", "f64", "f128", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
     "usize", "bool", "char", "str",
 ];

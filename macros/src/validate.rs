@@ -2,7 +2,7 @@
 //! all of them are reported together.
 
 use crate::activations::{self, KNOWN};
-use crate::parse::{Arg, LayerDef, NetworkDef};
+use crate::parse::{Arg, LayerDef, NetworkDef, PRIMITIVES, ScalarDef};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::spanned::Spanned;
@@ -74,6 +74,14 @@ impl Dim {
     }
 }
 
+/// A width slot holding a primitive type or an activation name is a slip, not a constant.
+fn names_a_type(path: &syn::Path) -> bool {
+    path.get_ident().is_some_and(|ident| {
+        let name = ident.to_string();
+        PRIMITIVES.contains(&name.as_str()) || KNOWN.contains(&name.as_str())
+    })
+}
+
 /// An activation named in a layer.
 pub enum ActivationRef {
     /// One of constnet's own, written by bare name.
@@ -98,6 +106,13 @@ impl Errors {
 
 pub fn validate(def: &NetworkDef) -> Result<ValidNetwork<'_>, Error> {
     let mut errors = Errors::default();
+    if let ScalarDef::Concrete(ty) = &def.scalar {
+        let text = ty.to_token_stream().to_string();
+        if PRIMITIVES.contains(&text.as_str()) && text != "f32" && text != "f64" {
+            errors
+                .push(ty.span(), format_args!("unsupported scalar type `{text}`: networks compute in `f32` or `f64`"));
+        }
+    }
     if def.layers.is_empty() {
         errors.push(
             def.name.span(),
@@ -176,6 +191,16 @@ fn dim(layer: &LayerDef, arg: &Arg, what: &str, errors: &mut Errors) -> Option<D
                 None
             }
         },
+        Arg::Path(path) if names_a_type(path) => {
+            errors.push(
+                arg.span(),
+                format_args!(
+                    "expected the number of {what} (an integer literal or a `const` item), found the type `{}`",
+                    arg.text()
+                ),
+            );
+            None
+        }
         // Braced, because a multi-segment path is only accepted as a const argument inside `{ }`.
         Arg::Path(path) => Some(Dim::Const { tokens: quote::quote!({ #path }), span: arg.span(), text: arg.text() }),
         Arg::Block(expr) => Some(Dim::Const { tokens: expr.to_token_stream(), span: arg.span(), text: arg.text() }),
