@@ -71,9 +71,77 @@ pub use network::Network;
 pub use params::{Parameters, TensorKind};
 pub use scalar::Scalar;
 
-/// Declares a network: one struct, one field per layer, with compile-time shape checks.
+/// Declares a network: one struct, one public field per layer, with compile-time shape checks.
 ///
-/// See the [crate documentation](crate) and [`Network`] for what it generates.
+/// # Syntax
+/// ```text
+/// network! {
+///     /// docs and attributes are kept
+///     pub struct NAME<SCALAR> {
+///         layer_name: Dense<INPUTS, OUTPUTS, Activation>,
+///         …
+///     }
+/// }
+/// ```
+/// - `SCALAR` is `f32` or `f64`, or a single identifier such as `T` for a network generic over
+///   its scalar (`T: Scalar` is implied; instantiate as `NAME<f32>`).
+/// - Widths are integer literals, `const` items (`HIDDEN`, `sizes::HIDDEN`) or braced constant
+///   expressions (`{ 2 * HIDDEN }`). Literal widths are checked by the macro; widths from
+///   constants by a `const` assertion at the same span. Either way a mismatch is one line:
+///   ``shape mismatch: `hidden2` takes 5 inputs but `hidden1` outputs 4``.
+/// - `Activation` is one of [`Identity`], [`Sigmoid`], [`Tanh`], [`Relu`], [`LeakyRelu`],
+///   [`Softmax`], [`Step`], or a path to your own type implementing [`Activation`].
+///
+/// # What it generates
+/// For `pub struct Xor<f32> { hidden: Dense<2, 4, Tanh>, output: Dense<4, 1, Sigmoid> }`:
+/// ```text
+/// #[derive(Clone, Debug, PartialEq)]
+/// pub struct Xor {
+///     pub hidden: Dense<f32, 2, 4, Tanh>,
+///     pub output: Dense<f32, 4, 1, Sigmoid>,
+/// }
+/// pub struct XorTape { pub network_input: [f32; 2], pub hidden: DenseTape<f32, 4>, pub output: DenseTape<f32, 1> }
+///
+/// impl Xor {
+///     pub const INPUTS: usize = 2;
+///     pub const OUTPUTS: usize = 1;
+///     pub const PARAMS: usize = 17;
+///     pub const fn from_layers(hidden: Dense<f32, 2, 4, Tanh>, output: Dense<f32, 4, 1, Sigmoid>) -> Self;
+///     pub fn zeroed() -> Self;
+///     pub fn random<R: Rng + ?Sized>(rng: &mut R) -> Self;          // He for ReLU, Glorot otherwise
+///     pub fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Result<Self, InitError>;
+///     pub fn forward(&self, x: &[f32; 2]) -> [f32; 1] {
+///         let x1 = self.hidden.forward(x);
+///         self.output.forward(&x1)
+///     }
+/// }
+/// impl Default for Xor { … }                 // all zeros
+/// impl Parameters<f32> for Xor { … }        // tensors: hidden.weights, hidden.bias, output.weights, output.bias
+/// impl Network<f32, 2, 1> for Xor { … }     // forward_train records a XorTape; backward walks it in reverse
+/// ```
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// const HIDDEN: usize = 4;
+/// network! {
+///     /// Generic over its scalar.
+///     pub struct Xor<T> {
+///         hidden: Dense<2, HIDDEN, Tanh>,
+///         output: Dense<HIDDEN, 1, Sigmoid>,
+///     }
+/// }
+/// assert_eq!(Xor::<f64>::PARAMS, 17);
+/// let y = Xor::<f32>::zeroed().forward(&[1.0, 0.0]);
+/// assert_eq!(y, [0.5]);
+/// ```
+///
+/// # Errors
+/// Each problem is one line at the offending token, and all of them are reported together:
+/// shape mismatches, zero widths, an empty network, duplicate layer names, unknown layer kinds
+/// or activations (with a "did you mean" hint), arguments that are not `<INPUTS, OUTPUTS,
+/// Activation>`, and scalars other than floating point. The struct is still emitted as a stub,
+/// so code using it adds no follow-on errors.
 pub use constnet_macros::network;
 
 /// The `rand` crate this library is built against, for seeding and generator types.
@@ -86,3 +154,8 @@ pub mod prelude {
         Softmax, Step, Tanh, network,
     };
 }
+
+// The README's example is compiled and run as a doctest, so it cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

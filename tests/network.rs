@@ -198,8 +198,8 @@ fn tensors_are_numbered_in_declaration_order() {
 
 #[test]
 fn step_networks_are_marked_untrainable() {
-    assert!(!<Perceptron as Network<f32, 2, 1>>::TRAINABLE);
-    assert!(<Circles as Network<f32, 2, 1>>::TRAINABLE);
+    const { assert!(!<Perceptron as Network<f32, 2, 1>>::TRAINABLE) };
+    const { assert!(<Circles as Network<f32, 2, 1>>::TRAINABLE) };
     let p = Perceptron::from_layers(Dense::from_parts([[1.0, 1.0]], [-1.5]));
     // AND gate.
     let outputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]].map(|x| p.forward(&x)[0]);

@@ -1,9 +1,9 @@
 //! Procedural macro behind [`constnet::network!`](https://docs.rs/constnet). Use it through the
 //! `constnet` crate, which re-exports it; the generated code refers to `::constnet` only.
 //!
-//! The macro is split the way `serde_derive` and `thiserror` are: [`parse`] turns tokens into a
-//! syntax tree that keeps every span, [`validate`] checks shapes and names and collects *all*
-//! errors, and [`expand`] writes the struct and its impls. When validation fails, [`fallback`]
+//! The macro is split the way `serde_derive` and `thiserror` are: `parse` turns tokens into a
+//! syntax tree that keeps every span, `validate` checks shapes and names and collects *all*
+//! errors, and `expand` writes the struct and its impls. When validation fails, `fallback`
 //! emits a stub with the same name, so the user sees our one-line errors and not a cascade.
 use proc_macro::TokenStream;
 
