@@ -1,0 +1,133 @@
+use crate::InitError;
+use core::fmt;
+
+/// Why training refused to start or stopped early.
+///
+/// Everything a caller can get wrong is checked before the first update and reported here with
+/// what was found and what was expected. Errors raised during training leave the network at its
+/// last finite weights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum TrainError {
+    /// A data set has no samples.
+    EmptyDataSet {
+        /// `"training"` or `"validation"`.
+        set: &'static str,
+    },
+    /// Inputs and targets of a data set differ in length.
+    LengthMismatch {
+        /// `"training"` or `"validation"`.
+        set: &'static str,
+        /// Number of inputs.
+        inputs: usize,
+        /// Number of targets.
+        targets: usize,
+    },
+    /// Batch size 0 or larger than the training set.
+    InvalidBatchSize {
+        /// The batch size asked for.
+        batch_size: usize,
+        /// Number of training samples.
+        samples: usize,
+    },
+    /// A learning rate that is not finite and positive.
+    InvalidLearningRate {
+        /// The rate given.
+        value: f64,
+    },
+    /// An optimizer, schedule or stopping-rule parameter outside its range.
+    InvalidHyperParameter {
+        /// Which parameter.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// The range it must lie in.
+        expected: &'static str,
+    },
+    /// A class index target that is not below the number of classes.
+    ClassOutOfRange {
+        /// Which set the sample belongs to.
+        set: &'static str,
+        /// Index of the sample.
+        sample: usize,
+        /// The class index found.
+        class: usize,
+        /// Number of classes (the network's output width).
+        classes: usize,
+    },
+    /// The network contains a layer that back-propagation cannot train (a `Step` activation).
+    Untrainable,
+    /// Early stopping needs a validation set.
+    EarlyStoppingWithoutValidation,
+    /// The loss became NaN or infinite; no update was applied from that step on.
+    NonFiniteLoss {
+        /// Epoch (from 1) in which it happened.
+        epoch: usize,
+        /// Optimizer step (from 1, counted over the whole run) whose batch gave the loss.
+        step: u64,
+        /// The loss value (NaN or ±∞).
+        loss: f64,
+    },
+    /// The gradient became NaN or infinite; the update was not applied.
+    NonFiniteGradient {
+        /// Epoch (from 1) in which it happened.
+        epoch: usize,
+        /// Optimizer step (from 1) that was refused.
+        step: u64,
+    },
+    /// An initialisation scheme was invalid.
+    Init(InitError),
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            TrainError::EmptyDataSet { set } => write!(f, "the {set} set is empty: expected at least one sample"),
+            TrainError::LengthMismatch { set, inputs, targets } => {
+                write!(f, "the {set} set has {inputs} inputs but {targets} targets: expected one target per input")
+            }
+            TrainError::InvalidBatchSize { batch_size, samples } => {
+                write!(f, "invalid batch size {batch_size}: expected 1 to {samples} (the number of training samples)")
+            }
+            TrainError::InvalidLearningRate { value } => {
+                write!(f, "invalid learning rate {value}: expected a finite number greater than 0")
+            }
+            TrainError::InvalidHyperParameter { name, value, expected } => {
+                write!(f, "invalid {name} {value}: expected {expected}")
+            }
+            TrainError::ClassOutOfRange { set, sample, class, classes } => {
+                write!(f, "{set} sample {sample} has class {class}: expected a class index below {classes}")
+            }
+            TrainError::Untrainable => {
+                write!(f, "the network contains a Step activation, whose derivative is zero: use Sigmoid to train it")
+            }
+            TrainError::EarlyStoppingWithoutValidation => {
+                write!(f, "early stopping watches the validation loss: pass a validation set")
+            }
+            TrainError::NonFiniteLoss { epoch, step, loss } => write!(
+                f,
+                "the loss became {loss} in epoch {epoch} at step {step}; the network keeps its last finite weights \
+                 (try a smaller learning rate or gradient clipping)"
+            ),
+            TrainError::NonFiniteGradient { epoch, step } => write!(
+                f,
+                "the gradient became non-finite in epoch {epoch} at step {step}; the update was not applied \
+                 (try a smaller learning rate or gradient clipping)"
+            ),
+            TrainError::Init(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl core::error::Error for TrainError {}
+
+impl From<InitError> for TrainError {
+    fn from(err: InitError) -> Self {
+        TrainError::Init(err)
+    }
+}
+
+/// `Ok` if `value` lies in the given range, else [`TrainError::InvalidHyperParameter`].
+pub(crate) fn check_range(name: &'static str, value: f64, ok: bool, expected: &'static str) -> Result<(), TrainError> {
+    if ok && value.is_finite() { Ok(()) } else { Err(TrainError::InvalidHyperParameter { name, value, expected }) }
+}

@@ -1,0 +1,197 @@
+use super::{TrainError, check_range};
+use crate::loss::Loss;
+use crate::optim::{Optimizer, Schedule};
+use crate::{Network, Parameters, Scalar, TensorKind};
+use rand::Rng;
+
+/// Penalties and safeguards applied to the averaged gradient before each update.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Regularization {
+    /// L2 weight decay `λ ≥ 0`: adds `λ·W` to the gradient of every weight matrix (biases are
+    /// not decayed), i.e. the loss `L + (λ/2)·ΣW²`.
+    pub l2: f64,
+    /// Clip by global norm: if `‖g‖₂ > c`, scale the whole gradient by `c/‖g‖₂`.
+    pub clip_norm: Option<f64>,
+}
+
+impl Regularization {
+    fn validate(&self) -> Result<(), TrainError> {
+        check_range("L2 weight decay", self.l2, self.l2 >= 0.0, "λ ≥ 0")?;
+        if let Some(c) = self.clip_norm {
+            check_range("clip norm", c, c > 0.0, "a finite norm > 0")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything one training run keeps besides the network, all inline (no heap):
+/// the gradient accumulator (type `N`), the optimizer state (shaped like `N`), a snapshot `N`
+/// for early stopping, and the loss, schedule and regularisation.
+///
+/// Memory: `size_of::<Trainer<…>>()` is about `(2 + k)·size_of::<N>()`, with `k` = 0 for
+/// [`Sgd`](crate::optim::Sgd), 1 for momentum and RMSprop, 2 for the Adam family.
+#[derive(Clone, Debug)]
+pub struct Trainer<T: Scalar, N: Parameters<T>, O: Optimizer<T>, L> {
+    /// The optimizer's hyper-parameters.
+    pub optimizer: O,
+    /// The loss being minimised.
+    pub loss: L,
+    /// The learning rate per step.
+    pub schedule: Schedule,
+    regularization: Regularization,
+    grads: N,
+    state: O::State<N>,
+    pub(super) snapshot: N,
+    steps: u64,
+    pub(super) epoch: usize,
+}
+
+impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N, O, L> {
+    /// A trainer with zero gradients and fresh optimizer state.
+    ///
+    /// # Errors
+    /// [`TrainError::InvalidHyperParameter`] or [`TrainError::InvalidLearningRate`] for invalid
+    /// optimizer or schedule settings.
+    pub fn new(optimizer: O, loss: L, schedule: Schedule) -> Result<Self, TrainError> {
+        optimizer.validate()?;
+        schedule.validate()?;
+        Ok(Self {
+            optimizer,
+            loss,
+            schedule,
+            regularization: Regularization::default(),
+            grads: N::zeroed(),
+            state: optimizer.new_state::<N>(),
+            snapshot: N::zeroed(),
+            steps: 0,
+            epoch: 0,
+        })
+    }
+
+    /// Sets L2 weight decay and gradient clipping.
+    ///
+    /// # Errors
+    /// [`TrainError::InvalidHyperParameter`] for a negative `l2` or a non-positive clip norm.
+    pub fn with_regularization(mut self, regularization: Regularization) -> Result<Self, TrainError> {
+        regularization.validate()?;
+        self.regularization = regularization;
+        Ok(self)
+    }
+
+    /// Optimizer steps taken so far (the schedule's step counter).
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The learning rate the next step will use.
+    pub fn learning_rate(&self) -> f64 {
+        self.schedule.rate(self.steps)
+    }
+
+    /// The gradients accumulated since the last update.
+    pub fn gradients(&self) -> &N {
+        &self.grads
+    }
+
+    /// The optimizer's state (moments).
+    pub fn optimizer_state(&self) -> &O::State<N> {
+        &self.state
+    }
+
+    /// Back-propagation of one sample: records a forward pass in `tape`, computes the loss and the
+    /// output error signal `δ`, and adds the sample's gradients to the accumulator. Returns the
+    /// sample's loss. Nothing is updated until [`Trainer::apply`].
+    pub fn accumulate<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
+        &mut self,
+        net: &N,
+        tape: &mut N::Tape,
+        x: &[T; IN],
+        target: &L::Target,
+        rng: &mut R,
+    ) -> T
+    where
+        N: Network<T, IN, OUT>,
+        L: Loss<T, OUT>,
+    {
+        net.forward_train(x, tape, rng);
+        let (z, y) = (N::output_pre_activation(tape), N::output(tape));
+        let loss = self.loss.value_at::<N::OutputActivation>(z, y, target);
+        let delta = self.loss.delta::<N::OutputActivation>(z, y, target);
+        net.backward(tape, &delta, &mut self.grads);
+        loss
+    }
+
+    /// One optimizer update from the gradients of the last `batch` accumulated samples: averages
+    /// them, applies L2 decay and clipping, checks they are finite, and steps the optimizer with
+    /// the scheduled learning rate. The accumulator is zero afterwards.
+    ///
+    /// # Errors
+    /// [`TrainError::NonFiniteGradient`] (the update is not applied, the network is unchanged).
+    pub fn apply(&mut self, net: &mut N, batch: usize) -> Result<(), TrainError> {
+        if batch > 1 {
+            self.grads.scale(T::ONE / T::from_f64(batch as f64));
+        }
+        if self.regularization.l2 > 0.0 {
+            let l2 = T::from_f64(self.regularization.l2);
+            for t in 0..N::TENSORS {
+                if N::tensor_kind(t) == TensorKind::Weights {
+                    for (g, &w) in self.grads.tensor_mut(t).iter_mut().zip(net.tensor(t)) {
+                        *g += l2 * w;
+                    }
+                }
+            }
+        }
+        let norm2 = self.grads.squared_norm();
+        if !norm2.is_finite() {
+            self.grads.fill(T::ZERO);
+            return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 });
+        }
+        if let Some(clip) = self.regularization.clip_norm {
+            let norm = norm2.sqrt().to_f64();
+            if norm > clip {
+                self.grads.scale(T::from_f64(clip / norm));
+            }
+        }
+        let lr = T::from_f64(self.schedule.rate(self.steps));
+        self.optimizer.step(net, &self.grads, &mut self.state, lr);
+        self.steps += 1;
+        self.grads.fill(T::ZERO);
+        Ok(())
+    }
+
+    /// Drops the gradients accumulated since the last update (after a failed batch).
+    pub fn discard_gradients(&mut self) {
+        self.grads.fill(T::ZERO);
+    }
+
+    /// One step of per-sample gradient descent: [`Trainer::accumulate`] then [`Trainer::apply`].
+    /// Returns the sample's loss before the update.
+    ///
+    /// # Errors
+    /// [`TrainError::Untrainable`] for a network with a `Step` activation;
+    /// [`TrainError::NonFiniteLoss`] / [`TrainError::NonFiniteGradient`], in which case no update
+    /// is applied and the network keeps its weights.
+    pub fn step<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
+        &mut self,
+        net: &mut N,
+        x: &[T; IN],
+        target: &L::Target,
+        rng: &mut R,
+    ) -> Result<T, TrainError>
+    where
+        N: Network<T, IN, OUT>,
+        L: Loss<T, OUT>,
+    {
+        if !N::TRAINABLE {
+            return Err(TrainError::Untrainable);
+        }
+        let mut tape = N::Tape::default();
+        let loss = self.accumulate(net, &mut tape, x, target, rng);
+        if !loss.is_finite() {
+            self.discard_gradients();
+            return Err(TrainError::NonFiniteLoss { epoch: self.epoch, step: self.steps + 1, loss: loss.to_f64() });
+        }
+        self.apply(net, 1)?;
+        Ok(loss)
+    }
+}
