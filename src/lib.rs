@@ -55,18 +55,23 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod activation;
+pub mod data;
 mod init;
 mod kernel;
 pub mod layer;
+pub mod loss;
+pub mod metrics;
 mod network;
+pub mod optim;
 mod params;
 mod scalar;
+pub mod train;
 
 pub use activation::{
     Activation, ActivationKind, ElementWise, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Step, Tanh,
 };
 pub use init::{Init, InitError};
-pub use layer::{Dense, DenseTape, Layer};
+pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer};
 pub use network::Network;
 pub use params::{Parameters, TensorKind};
 pub use scalar::Scalar;
@@ -150,8 +155,8 @@ pub use rand;
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Activation, Dense, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters, Relu, Scalar, Sigmoid,
-        Softmax, Step, Tanh, network,
+        Activation, Dense, Dropout, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters, Relu, Scalar,
+        Sigmoid, Softmax, Step, Tanh, network,
     };
 }
 

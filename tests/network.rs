@@ -225,3 +225,64 @@ fn the_tape_records_every_layer() {
     let z = <Circles as Network<f32, 2, 1>>::output_pre_activation(&tape)[0];
     assert_eq!(Sigmoid::value(z), net.forward(&x)[0]);
 }
+
+network! {
+    /// Dropout between dense layers (the seed's MNIST example uses 0.2).
+    struct WithDropout<f32> {
+        hidden: Dense<4, 8, Relu>,
+        drop: Dropout<8, 0.2>,
+        output: Dense<8, 3, Softmax>,
+    }
+}
+
+/// A user-defined activation, named by path.
+mod custom {
+    use constnet::{Activation, ActivationKind, Scalar};
+
+    /// `f(x) = x³`.
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct Cube;
+
+    impl Activation for Cube {
+        const NAME: &'static str = "Cube";
+        const KIND: ActivationKind = ActivationKind::Custom;
+        fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
+            for (y, &z) in y.iter_mut().zip(z) {
+                *y = z * z * z;
+            }
+        }
+        fn backprop<T: Scalar, const N: usize>(z: &[T; N], _y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
+            for i in 0..N {
+                dz[i] = T::from_f64(3.0) * z[i] * z[i] * dy[i];
+            }
+        }
+    }
+}
+
+network! {
+    struct Cubic<f64> { out: Dense<1, 1, custom::Cube> }
+}
+
+#[test]
+fn dropout_is_identity_at_inference_and_costs_no_memory() {
+    assert_eq!(WithDropout::PARAMS, 4 * 8 + 8 + 8 * 3 + 3);
+    assert_eq!(size_of::<WithDropout>(), WithDropout::PARAMS * 4);
+    assert_eq!(<WithDropout as Parameters<f32>>::TENSORS, 4);
+    let net = WithDropout::random(&mut Xoshiro128PlusPlus::seed_from_u64(4));
+    let x = [0.5, -1.0, 2.0, 0.25];
+    let manual = net.output.forward(&net.hidden.forward(&x));
+    assert_eq!(net.forward(&x), manual);
+    // Training passes drop some hidden units, reproducibly per seed.
+    let mut tape = WithDropoutTape::default();
+    net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(1));
+    assert!(tape.drop.mask.iter().all(|&m| m == 0.0 || m == 1.25));
+    let mut again = WithDropoutTape::default();
+    net.forward_train(&x, &mut again, &mut Xoshiro128PlusPlus::seed_from_u64(1));
+    assert_eq!(tape.drop.mask, again.drop.mask);
+}
+
+#[test]
+fn custom_activation_by_path() {
+    let net = Cubic::from_layers(Dense::from_parts([[2.0]], [0.0]));
+    assert_eq!(net.forward(&[1.5]), [27.0]);
+}

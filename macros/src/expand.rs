@@ -54,19 +54,21 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
             // types always line up and a mismatch is reported once, by the macro or by the
             // `const` assertion below, never as a cascade of type errors.
             let inputs = if i == 0 { layer.kind.inputs().tokens() } else { net.layers[i - 1].kind.outputs().tokens() };
-            let LayerKind::Dense { outputs, activation, .. } = &layer.kind;
-            let outputs = outputs.tokens();
-            let act = match activation {
-                ActivationRef::Known(ident) => quote_spanned!(ident.span()=> ::constnet::#ident),
-                ActivationRef::Custom(path) => quote!(#path),
+            let (ty, layer_trait) = match &layer.kind {
+                LayerKind::Dense { outputs, activation, .. } => {
+                    let outputs = outputs.tokens();
+                    let act = activation_tokens(activation);
+                    (
+                        quote!(::constnet::Dense<#scalar, #inputs, #outputs, #act>),
+                        quote!(::constnet::Layer<#scalar, #inputs, #outputs>),
+                    )
+                }
+                LayerKind::Dropout { rate_ppm, .. } => (
+                    quote!(::constnet::Dropout<#inputs, #rate_ppm>),
+                    quote!(::constnet::Layer<#scalar, #inputs, #inputs>),
+                ),
             };
-            LayerTokens {
-                field: &layer.def.name,
-                ty: quote!(::constnet::Dense<#scalar, #inputs, #outputs, #act>),
-                layer_trait: quote!(::constnet::Layer<#scalar, #inputs, #outputs>),
-                inputs,
-                summary: summary(layer),
-            }
+            LayerTokens { field: &layer.def.name, ty, layer_trait, inputs, summary: summary(layer) }
         })
         .collect();
 
@@ -82,9 +84,10 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
     let last_field = last.field;
     let last_ty = &last.ty;
     let last_trait = &last.layer_trait;
+    // Validation guarantees the output layer is `Dense`.
     let last_act = match &net.layers[n_layers - 1].kind {
-        LayerKind::Dense { activation: ActivationRef::Known(ident), .. } => quote!(::constnet::#ident),
-        LayerKind::Dense { activation: ActivationRef::Custom(path), .. } => quote!(#path),
+        LayerKind::Dense { activation, .. } => activation_tokens(activation),
+        LayerKind::Dropout { .. } => quote!(::constnet::Identity),
     };
 
     let attrs = &def.attrs;
@@ -228,7 +231,7 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
             /// Width of the output vector.
             pub const OUTPUTS: usize = #outputs;
             /// Number of trainable scalars (weights and biases) over all layers.
-            pub const PARAMS: usize = 0 #(+ <#tys>::PARAMS)*;
+            pub const PARAMS: usize = 0 #(+ <#tys as ::constnet::Parameters<#scalar>>::PARAMS)*;
 
             /// Builds the network from its layers, in declaration order; usable in `const` and
             /// `static` items.
@@ -394,10 +397,23 @@ fn const_assertions(net: &ValidNetwork<'_>) -> Vec<TokenStream> {
     out
 }
 
-/// `Dense 2 → 4, Relu`
+fn activation_tokens(activation: &ActivationRef) -> TokenStream {
+    match activation {
+        ActivationRef::Known(ident) => quote_spanned!(ident.span()=> ::constnet::#ident),
+        ActivationRef::Custom(path) => quote!(#path),
+    }
+}
+
+/// `Dense 2 → 4, Relu` or `Dropout 4, rate 0.2`
 fn summary(layer: &ValidLayer<'_>) -> String {
-    let LayerKind::Dense { inputs, outputs, activation } = &layer.kind;
-    format!("Dense {} → {}, {}", inputs.text(), outputs.text(), activation_name(activation))
+    match &layer.kind {
+        LayerKind::Dense { inputs, outputs, activation } => {
+            format!("Dense {} → {}, {}", inputs.text(), outputs.text(), activation_name(activation))
+        }
+        LayerKind::Dropout { width, rate_ppm } => {
+            format!("Dropout {}, rate {}", width.text(), f64::from(*rate_ppm) / 1_000_000.0)
+        }
+    }
 }
 
 fn activation_name(activation: &ActivationRef) -> String {
@@ -411,8 +427,14 @@ fn activation_name(activation: &ActivationRef) -> String {
 fn architecture(net: &ValidNetwork<'_>) -> String {
     let mut text = net.layers[0].kind.inputs().text();
     for layer in &net.layers {
-        let LayerKind::Dense { outputs, activation, .. } = &layer.kind;
-        text.push_str(&format!(" → {} ({})", outputs.text(), activation_name(activation)));
+        match &layer.kind {
+            LayerKind::Dense { outputs, activation, .. } => {
+                text.push_str(&format!(" → {} ({})", outputs.text(), activation_name(activation)));
+            }
+            LayerKind::Dropout { rate_ppm, .. } => {
+                text.push_str(&format!(" → dropout {}", f64::from(*rate_ppm) / 1_000_000.0));
+            }
+        }
     }
     text
 }

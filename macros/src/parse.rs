@@ -42,6 +42,8 @@ pub struct LayerDef {
 pub enum Arg {
     /// An integer literal: a width known to the macro.
     Int(LitInt),
+    /// A float literal: a rate such as dropout's.
+    Float(syn::LitFloat),
     /// A path: a `const` item (as a width) or a type (as an activation).
     Path(syn::Path),
     /// A braced constant expression `{ N * 2 }`.
@@ -54,6 +56,7 @@ impl Arg {
     pub fn span(&self) -> Span {
         match self {
             Arg::Int(lit) => lit.span(),
+            Arg::Float(lit) => lit.span(),
             Arg::Path(path) => path.span(),
             Arg::Block(expr) => expr.span(),
             Arg::Other(tokens) => tokens.span(),
@@ -63,6 +66,7 @@ impl Arg {
     pub fn text(&self) -> String {
         let tokens = match self {
             Arg::Int(lit) => lit.to_token_stream(),
+            Arg::Float(lit) => lit.to_token_stream(),
             Arg::Path(path) => path.to_token_stream(),
             Arg::Block(expr) => expr.to_token_stream(),
             Arg::Other(tokens) => tokens.clone(),
@@ -151,6 +155,7 @@ fn arg(generic: &GenericArgument) -> Arg {
     match generic {
         GenericArgument::Const(Expr::Lit(e)) => match &e.lit {
             Lit::Int(lit) => Arg::Int(lit.clone()),
+            Lit::Float(lit) => Arg::Float(lit.clone()),
             _ => Arg::Other(generic.to_token_stream()),
         },
         GenericArgument::Const(expr @ Expr::Block(_)) => Arg::Block(expr.clone()),

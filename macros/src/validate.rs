@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Error, Ident, LitInt};
 
 /// Layer kinds `network!` accepts, with the argument list each expects.
-const LAYER_KINDS: &[(&str, &str)] = &[("Dense", "<INPUTS, OUTPUTS, Activation>")];
+const LAYER_KINDS: &[(&str, &str)] = &[("Dense", "<INPUTS, OUTPUTS, Activation>"), ("Dropout", "<WIDTH, RATE>")];
 
 /// A network that passed validation.
 pub struct ValidNetwork<'a> {
@@ -23,18 +23,29 @@ pub struct ValidLayer<'a> {
 }
 
 pub enum LayerKind {
-    Dense { inputs: Dim, outputs: Dim, activation: ActivationRef },
+    Dense {
+        inputs: Dim,
+        outputs: Dim,
+        activation: ActivationRef,
+    },
+    /// `rate_ppm` is the rate in parts per million, the unit of `Dropout`'s const parameter.
+    Dropout {
+        width: Dim,
+        rate_ppm: u32,
+    },
 }
 
 impl LayerKind {
     pub fn inputs(&self) -> &Dim {
         match self {
             LayerKind::Dense { inputs, .. } => inputs,
+            LayerKind::Dropout { width, .. } => width,
         }
     }
     pub fn outputs(&self) -> &Dim {
         match self {
             LayerKind::Dense { outputs, .. } => outputs,
+            LayerKind::Dropout { width, .. } => width,
         }
     }
 }
@@ -131,6 +142,18 @@ pub fn validate(def: &NetworkDef) -> Result<ValidNetwork<'_>, Error> {
         }
     }
     let layers: Vec<ValidLayer<'_>> = def.layers.iter().filter_map(|l| layer(l, &mut errors)).collect();
+    if let (Some(last), Some(def_last)) = (layers.last(), def.layers.last())
+        && !matches!(last.kind, LayerKind::Dense { .. })
+        && core::ptr::eq(last.def, def_last)
+    {
+        errors.push(
+            last.def.name.span(),
+            format_args!(
+                "the output layer must be `Dense`, but `{}` is `Dropout`; add a `Dense` layer after it",
+                last.def.name
+            ),
+        );
+    }
     if layers.len() == def.layers.len() {
         check_chain(&layers, &mut errors);
     }
@@ -147,6 +170,7 @@ fn layer<'a>(def: &'a LayerDef, errors: &mut Errors) -> Option<ValidLayer<'a>> {
     };
     match kind.to_string().as_str() {
         "Dense" => dense(def, kind, errors),
+        "Dropout" => dropout(def, kind, errors),
         other => {
             let names: Vec<&str> = LAYER_KINDS.iter().map(|(k, _)| *k).collect();
             let hint =
@@ -178,6 +202,35 @@ fn dense<'a>(def: &'a LayerDef, kind: &Ident, errors: &mut Errors) -> Option<Val
     Some(ValidLayer { def, kind: LayerKind::Dense { inputs: inputs?, outputs: outputs?, activation: activation? } })
 }
 
+fn dropout<'a>(def: &'a LayerDef, kind: &Ident, errors: &mut Errors) -> Option<ValidLayer<'a>> {
+    let [width, rate] = def.args.as_slice() else {
+        errors.push(
+            def.ty.span(),
+            format_args!(
+                "`{kind}` takes `<WIDTH, RATE>`, e.g. `Dropout<128, 0.2>`, found {} arguments",
+                def.args.len()
+            ),
+        );
+        return None;
+    };
+    let width = dim(def, width, "values", errors);
+    let rate_ppm = match rate {
+        Arg::Float(lit) => match lit.base10_parse::<f64>() {
+            Ok(r) if (0.0..1.0).contains(&r) => Some((r * 1_000_000.0).round() as u32),
+            _ => {
+                errors.push(lit.span(), format_args!("dropout rate must be at least 0 and below 1, found {lit}"));
+                None
+            }
+        },
+        Arg::Int(lit) if lit.base10_digits() == "0" => Some(0),
+        other => {
+            errors.push(other.span(), format_args!("expected a dropout rate such as `0.2`, found `{}`", other.text()));
+            None
+        }
+    };
+    Some(ValidLayer { def, kind: LayerKind::Dropout { width: width?, rate_ppm: rate_ppm? } })
+}
+
 fn dim(layer: &LayerDef, arg: &Arg, what: &str, errors: &mut Errors) -> Option<Dim> {
     match arg {
         Arg::Int(lit) => match lit.base10_parse::<u128>() {
@@ -204,7 +257,7 @@ fn dim(layer: &LayerDef, arg: &Arg, what: &str, errors: &mut Errors) -> Option<D
         // Braced, because a multi-segment path is only accepted as a const argument inside `{ }`.
         Arg::Path(path) => Some(Dim::Const { tokens: quote::quote!({ #path }), span: arg.span(), text: arg.text() }),
         Arg::Block(expr) => Some(Dim::Const { tokens: expr.to_token_stream(), span: arg.span(), text: arg.text() }),
-        Arg::Other(_) => {
+        Arg::Other(_) | Arg::Float(_) => {
             errors.push(
                 arg.span(),
                 format_args!(

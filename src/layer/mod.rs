@@ -1,8 +1,10 @@
 //! Layers: the building blocks `network!` chains together.
 
 mod dense;
+mod dropout;
 
 pub use dense::{Dense, DenseTape};
+pub use dropout::{Dropout, DropoutTape};
 
 use crate::{Init, Parameters, Scalar};
 use core::fmt::Debug;
