@@ -372,7 +372,7 @@ network! {
 fn clusters(n: usize, seed: u64) -> (Vec<[f32; 64]>, Vec<usize>) {
     let mut r = rng(seed);
     let centres: Vec<[f32; 64]> =
-        (0..10).map(|_| core::array::from_fn(|_| if r.next_u32() % 4 == 0 { 1.0 } else { 0.0 })).collect();
+        (0..10).map(|_| core::array::from_fn(|_| if r.next_u32().is_multiple_of(4) { 1.0 } else { 0.0 })).collect();
     let mut xs = Vec::with_capacity(n);
     let mut ys = Vec::with_capacity(n);
     for i in 0..n {
