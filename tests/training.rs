@@ -33,6 +33,22 @@ fn tree_age() -> TreeAge {
     )
 }
 
+/// The nine parameters in the order of the article's table: w1…w6, b1…b3.
+fn table(n: &TreeAge) -> [f64; 9] {
+    let (h, o) = (&n.hidden, &n.output);
+    [
+        h.weights[0][0],
+        h.weights[0][1],
+        h.weights[1][0],
+        h.weights[1][1],
+        o.weights[0][0],
+        o.weights[0][1],
+        h.bias[0],
+        h.bias[1],
+        o.bias[0],
+    ]
+}
+
 #[test]
 fn tree_age_sgd_step_matches_the_article_table() {
     let mut net = tree_age();
@@ -41,34 +57,13 @@ fn tree_age_sgd_step_matches_the_article_table() {
     let mut tape = Default::default();
     let loss = trainer.accumulate(&net, &mut tape, &[5.0, 7.0], &[5.0], &mut rng(0));
     assert_eq!(loss, 1.5625);
-    let g = trainer.gradients();
-    let grads = [
-        g.hidden.weights[0][0],
-        g.hidden.weights[0][1],
-        g.hidden.weights[1][0],
-        g.hidden.weights[1][1],
-        g.output.weights[0][0],
-        g.output.weights[0][1],
-        g.hidden.bias[0],
-        g.hidden.bias[1],
-        g.output.bias[0],
-    ];
+    let grads = table(trainer.gradients());
     let expected_grads = [6.25, 8.75, 3.75, 5.25, 15.25, 20.0, 1.25, 0.75, 2.5];
     for (i, (got, want)) in grads.iter().zip(expected_grads).enumerate() {
         assert!((got - want).abs() < 1e-12, "gradient {i}: {got} vs {want}");
     }
     trainer.apply(&mut net, 1).unwrap();
-    let after = [
-        net.hidden.weights[0][0],
-        net.hidden.weights[0][1],
-        net.hidden.weights[1][0],
-        net.hidden.weights[1][1],
-        net.output.weights[0][0],
-        net.output.weights[0][1],
-        net.hidden.bias[0],
-        net.hidden.bias[1],
-        net.output.bias[0],
-    ];
+    let after = table(&net);
     let expected = [-0.1125, 0.1625, 0.7125, 0.1375, -0.2625, -0.7, 0.8375, 0.6625, 0.675];
     for (i, (got, want)) in after.iter().zip(expected).enumerate() {
         assert!((got - want).abs() < 1e-12, "parameter {i}: {got} vs {want}");
