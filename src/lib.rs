@@ -38,7 +38,7 @@
 //! # Features
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | off | float functions from `std` instead of `libm` |
+//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
@@ -57,9 +57,11 @@ extern crate self as constnet;
 pub mod activation;
 pub mod data;
 mod init;
+pub mod io;
 mod kernel;
 pub mod layer;
 pub mod loss;
+pub mod memory;
 pub mod metrics;
 mod network;
 pub mod optim;
@@ -154,6 +156,7 @@ pub use rand;
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
+    pub use crate::io::Model;
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters, Relu, Scalar,
         Sigmoid, Softmax, Step, Tanh, network,

@@ -34,6 +34,17 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     const LAYERS: usize;
     /// `false` if some layer cannot learn by back-propagation (it contains [`crate::Step`]).
     const TRAINABLE: bool;
+    /// Bytes of the weights and biases, `size_of::<Self>()`: the flash a `static` network
+    /// occupies (see [`crate::memory`] for the whole bill).
+    const PARAM_BYTES: usize = core::mem::size_of::<Self>();
+    /// Bytes of the activation vectors [`Network::forward`] needs at once: the largest
+    /// `(inputs + outputs) × size_of::<T>()` over the layers. A lower bound for its stack use.
+    const INFERENCE_SCRATCH_BYTES: usize;
+    /// Bytes of one training tape, `size_of::<Self::Tape>()`.
+    const TAPE_BYTES: usize = core::mem::size_of::<Self::Tape>();
+    /// Bytes a training step needs besides the network and the optimizer state: one tape and
+    /// the gradient accumulator (a second `Self`).
+    const TRAIN_SCRATCH_BYTES: usize = Self::TAPE_BYTES + core::mem::size_of::<Self>();
 
     /// Inference: runs every layer in turn.
     fn forward(&self, x: &[T; IN]) -> [T; OUT];

@@ -189,6 +189,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
         .collect();
 
     let assertions = const_assertions(net);
+    let io = crate::expand_io::expand(net, &fields, &tys, &traits);
+    let memory_consts = crate::expand_io::network_consts(net);
 
     quote! {
         #(#attrs)*
@@ -322,6 +324,7 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
             type OutputActivation = #last_act;
             const LAYERS: usize = #n_layers;
             const TRAINABLE: bool = true #(&& <#tys as #traits>::TRAINABLE)*;
+            #memory_consts
 
             #[inline]
             fn forward(&self, x: &[#scalar; #inputs]) -> [#scalar; #outputs] {
@@ -365,6 +368,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
                 #backward
             }
         }
+
+        #io
     }
 }
 

@@ -116,6 +116,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Dense<T, IN, O
 impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, OUT> for Dense<T, IN, OUT, A> {
     type Tape = DenseTape<T, OUT>;
     const TRAINABLE: bool = A::TRAINABLE;
+    const FINGERPRINT: u64 = crate::io::fingerprint::dense(IN, OUT, A::NAME);
 
     fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Self {
         let init = init.resolve(A::DEFAULT_INIT);

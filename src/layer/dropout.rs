@@ -47,6 +47,7 @@ impl<T: Scalar, const N: usize> Default for DropoutTape<T, N> {
 impl<T: Scalar, const N: usize, const RATE_PPM: u32> Layer<T, N, N> for Dropout<N, RATE_PPM> {
     type Tape = DropoutTape<T, N>;
     const TRAINABLE: bool = true;
+    const FINGERPRINT: u64 = crate::io::fingerprint::dropout(N, RATE_PPM);
 
     fn init<R: Rng + ?Sized>(_rng: &mut R, _init: Init) -> Self {
         Self

@@ -26,6 +26,10 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> + C
     type Tape: Clone + Debug + Default;
     /// `false` when back-propagation through the layer cannot learn (see [`crate::Step`]).
     const TRAINABLE: bool;
+    /// The layer's architecture fingerprint: its kind, widths and activation, hashed with the
+    /// functions in [`crate::io::fingerprint`]. Networks combine them to recognise their own
+    /// bytes in the model format.
+    const FINGERPRINT: u64;
 
     /// A layer with parameters drawn from `rng` by `init` (already validated).
     fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Self;
