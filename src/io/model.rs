@@ -86,7 +86,8 @@ pub trait Model<T: Scalar>: Parameters<T> {
 
     /// Writes the model to the file at `path` atomically: into a temporary file in the same
     /// directory, flushed to disk, then renamed over `path`. A crash leaves either the old file
-    /// or the new one, never a half-written model. Requires the `std` feature.
+    /// or the new one, never a half-written model. The parameters are streamed through a small
+    /// stack buffer; only the temporary file's name is allocated. Requires the `std` feature.
     ///
     /// # Errors
     /// [`FileError::Io`](super::FileError::Io) naming the step that failed; the temporary file
