@@ -207,8 +207,9 @@ fn dropout<'a>(def: &'a LayerDef, kind: &Ident, errors: &mut Errors) -> Option<V
         errors.push(
             def.ty.span(),
             format_args!(
-                "`{kind}` takes `<WIDTH, RATE>`, e.g. `Dropout<128, 0.2>`, found {} arguments",
-                def.args.len()
+                "`{kind}` takes `<WIDTH, RATE>`, e.g. `Dropout<128, 0.2>`, found {} argument{}",
+                def.args.len(),
+                if def.args.len() == 1 { "" } else { "s" }
             ),
         );
         return None;
