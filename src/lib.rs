@@ -55,7 +55,9 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod activation;
+pub mod batch;
 pub mod data;
+mod fast_math;
 mod init;
 pub mod io;
 mod kernel;
@@ -70,9 +72,12 @@ mod scalar;
 pub mod train;
 
 pub use activation::{
-    Activation, ActivationKind, ElementWise, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Step, Tanh,
+    Activation, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu, Relu, Sigmoid,
+    Softmax, Step, Tanh,
 };
 pub use init::{Init, InitError};
+#[cfg(feature = "std")]
+pub use layer::HeapDense;
 pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer};
 pub use network::Network;
 pub use params::{Parameters, TensorKind};
@@ -158,8 +163,8 @@ pub use rand;
 pub mod prelude {
     pub use crate::io::Model;
     pub use crate::{
-        Activation, Dense, Dropout, ElementWise, Identity, Init, Layer, LeakyRelu, Network, Parameters, Relu, Scalar,
-        Sigmoid, Softmax, Step, Tanh, network,
+        Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LeakyRelu,
+        Network, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, network,
     };
 }
 

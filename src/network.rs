@@ -48,6 +48,26 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
 
     /// Inference: runs every layer in turn.
     fn forward(&self, x: &[T; IN]) -> [T; OUT];
+    /// Inference on many samples: `outputs[k] = forward(&inputs[k])`, up to rounding.
+    ///
+    /// `network!` overrides it with a pass that runs the samples in blocks through each layer,
+    /// vectorised across samples (see [`crate::batch`]); the default calls
+    /// [`Network::forward`] once per sample.
+    ///
+    /// # Panics
+    /// If `inputs` and `outputs` differ in length.
+    fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
+        assert_eq!(
+            inputs.len(),
+            outputs.len(),
+            "forward_batch: {} inputs but {} output slots",
+            inputs.len(),
+            outputs.len()
+        );
+        for (x, y) in inputs.iter().zip(outputs) {
+            *y = self.forward(x);
+        }
+    }
     /// A network whose parameters are drawn by `init` (each layer resolves [`Init::Default`] for
     /// its own activation), layer by layer in declaration order.
     ///
@@ -66,4 +86,20 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// Back-propagation: from the output layer's error signal `δ = ∂L/∂z`, adds the gradient of
     /// every weight and bias into `grads`, layer by layer in reverse.
     fn backward(&self, tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self);
+    /// Back-propagation fused with one step of plain gradient descent on one sample: every
+    /// weight moves by `−rate·∂L/∂w` in place, without a gradient buffer. The fast path of
+    /// [`Trainer`](crate::train::Trainer) for per-sample [`Sgd`](crate::optim::Sgd).
+    ///
+    /// All error signals are computed first, from the old weights; then the gradient's squared
+    /// norm `‖g‖²` (for a dense layer `‖δ‖²·(‖x‖² + 1)`, since its gradient is `δ·xᵀ` and `δ`).
+    /// If `‖g‖²` is not finite nothing changes and the result is `Some(false)`. Otherwise, if
+    /// `clip_norm` is given and `‖g‖ > clip_norm`, the rate is scaled by `clip_norm/‖g‖`; every
+    /// layer is updated and the result is `Some(true)`.
+    ///
+    /// `network!` implements it; the default returns `None` (not supported, nothing changed),
+    /// and the trainer then accumulates gradients and applies them as usual.
+    fn descend(&mut self, tape: &Self::Tape, delta: &[T; OUT], rate: T, clip_norm: Option<T>) -> Option<bool> {
+        let _ = (tape, delta, rate, clip_norm);
+        None
+    }
 }

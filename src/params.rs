@@ -53,9 +53,7 @@ pub trait Parameters<T: Scalar>: Sized {
     fn squared_norm(&self) -> T {
         let mut sum = T::ZERO;
         for t in 0..Self::TENSORS {
-            for &p in self.tensor(t) {
-                sum += p * p;
-            }
+            sum += crate::kernel::sum_of_squares(self.tensor(t));
         }
         sum
     }

@@ -1,7 +1,8 @@
 //! The activations `network!` knows by their bare name.
 
 /// Every activation type exported by `constnet` that can be written as a bare identifier.
-pub const KNOWN: &[&str] = &["Identity", "Sigmoid", "Tanh", "Relu", "LeakyRelu", "Softmax", "Step"];
+pub const KNOWN: &[&str] =
+    &["Identity", "Sigmoid", "Tanh", "Relu", "LeakyRelu", "Softmax", "Step", "FastSigmoid", "FastTanh", "FastSoftmax"];
 
 /// The known name closest to `name`, if it is a plausible typo (edit distance ≤ 2).
 pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {

@@ -58,8 +58,9 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
                 LayerKind::Dense { outputs, activation, .. } => {
                     let outputs = outputs.tokens();
                     let act = activation_tokens(activation);
+                    let dense = crate::expand_batch::dense_type(layer);
                     (
-                        quote!(::constnet::Dense<#scalar, #inputs, #outputs, #act>),
+                        quote!(::constnet::#dense<#scalar, #inputs, #outputs, #act>),
                         quote!(::constnet::Layer<#scalar, #inputs, #outputs>),
                     )
                 }
@@ -191,6 +192,8 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
     let assertions = const_assertions(net);
     let io = crate::expand_io::expand(net, &fields, &tys, &traits);
     let memory_consts = crate::expand_io::network_consts(net);
+    let crate::expand_batch::BatchTokens { inherent: batch, trait_items: batch_items } =
+        crate::expand_batch::expand(net, &fields, &tys, &traits);
 
     quote! {
         #(#attrs)*
@@ -325,6 +328,7 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
             const LAYERS: usize = #n_layers;
             const TRAINABLE: bool = true #(&& <#tys as #traits>::TRAINABLE)*;
             #memory_consts
+            #batch_items
 
             #[inline]
             fn forward(&self, x: &[#scalar; #inputs]) -> [#scalar; #outputs] {
@@ -342,7 +346,7 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
                 Self::random(rng)
             }
 
-            #[inline]
+            #[inline(always)]
             fn forward_train<R: ::constnet::rand::Rng + ?::core::marker::Sized>(
                 &self,
                 x: &[#scalar; #inputs],
@@ -370,6 +374,7 @@ pub fn expand(net: &ValidNetwork<'_>) -> TokenStream {
         }
 
         #io
+        #batch
     }
 }
 

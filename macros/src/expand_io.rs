@@ -55,6 +55,10 @@ pub fn expand(
             ]);
         }
     };
+    // The `const` codecs build layers with `const fn`s; a boxed `HeapDense` has none.
+    if net.layers.iter().any(crate::expand_batch::is_heap) {
+        return model;
+    }
     let ScalarDef::Concrete(ty) = &net.def.scalar else { return model };
     let (read_matrix, read_array, put_matrix, put_array) = match ty.to_token_stream().to_string().as_str() {
         "f32" => (quote!(f32_matrix), quote!(f32_array), quote!(put_f32_matrix), quote!(put_f32_array)),

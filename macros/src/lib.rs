@@ -9,6 +9,7 @@ use proc_macro::TokenStream;
 
 mod activations;
 mod expand;
+mod expand_batch;
 mod expand_io;
 mod fallback;
 mod parse;

@@ -9,7 +9,11 @@ use syn::spanned::Spanned;
 use syn::{Error, Ident, LitInt};
 
 /// Layer kinds `network!` accepts, with the argument list each expects.
-const LAYER_KINDS: &[(&str, &str)] = &[("Dense", "<INPUTS, OUTPUTS, Activation>"), ("Dropout", "<WIDTH, RATE>")];
+const LAYER_KINDS: &[(&str, &str)] = &[
+    ("Dense", "<INPUTS, OUTPUTS, Activation>"),
+    ("HeapDense", "<INPUTS, OUTPUTS, Activation>"),
+    ("Dropout", "<WIDTH, RATE>"),
+];
 
 /// A network that passed validation.
 pub struct ValidNetwork<'a> {
@@ -169,7 +173,8 @@ fn layer<'a>(def: &'a LayerDef, errors: &mut Errors) -> Option<ValidLayer<'a>> {
         return None;
     };
     match kind.to_string().as_str() {
-        "Dense" => dense(def, kind, errors),
+        // `HeapDense` is `Dense` with boxed weights; `expand` picks the type by the name.
+        "Dense" | "HeapDense" => dense(def, kind, errors),
         "Dropout" => dropout(def, kind, errors),
         other => {
             let names: Vec<&str> = LAYER_KINDS.iter().map(|(k, _)| *k).collect();

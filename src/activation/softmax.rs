@@ -26,28 +26,74 @@ impl Activation for Softmax {
 
     #[inline]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
-        let Some(&first) = z.first() else { return };
-        let max = z.iter().fold(first, |m, &v| m.max(v));
-        let mut sum = T::ZERO;
-        for (yi, &zi) in y.iter_mut().zip(z) {
-            *yi = (zi - max).exp();
-            sum += *yi;
-        }
-        // sum ≥ 1 because the largest term is e⁰ = 1, so this division is always safe.
-        let inv = T::ONE / sum;
-        for yi in y.iter_mut() {
-            *yi *= inv;
-        }
+        apply_with(z, y, T::exp);
     }
 
     #[inline]
-    fn backprop<T: Scalar, const N: usize>(_z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
-        let mut dot = T::ZERO;
-        for i in 0..N {
-            dot += y[i] * dy[i];
+    fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
+        apply_block_with(v, T::exp);
+    }
+
+    #[inline]
+    fn backprop<T: Scalar, const N: usize>(z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
+        backprop(z, y, dy, dz);
+    }
+}
+
+/// Softmax of one vector with the given `exp`.
+#[inline(always)]
+pub(super) fn apply_with<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N], exp: impl Fn(T) -> T) {
+    let Some(&first) = z.first() else { return };
+    let max = z.iter().fold(first, |m, &v| m.max(v));
+    let mut sum = T::ZERO;
+    for (yi, &zi) in y.iter_mut().zip(z) {
+        *yi = exp(zi - max);
+        sum += *yi;
+    }
+    // sum ≥ 1 because the largest term is e⁰ = 1, so this division is always safe.
+    let inv = T::ONE / sum;
+    for yi in y.iter_mut() {
+        *yi *= inv;
+    }
+}
+
+/// Softmax of each sample (column) of a feature-major block, in place; every loop runs across
+/// samples.
+#[inline(always)]
+pub(super) fn apply_block_with<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N], exp: impl Fn(T) -> T) {
+    let Some(first) = v.first() else { return };
+    let mut max = *first;
+    for row in &v[1..] {
+        for s in 0..S {
+            max[s] = max[s].max(row[s]);
         }
-        for i in 0..N {
-            dz[i] = y[i] * (dy[i] - dot);
+    }
+    let mut sum = [T::ZERO; S];
+    for row in v.iter_mut() {
+        for s in 0..S {
+            row[s] = exp(row[s] - max[s]);
+            sum[s] += row[s];
         }
+    }
+    let mut inv = [T::ZERO; S];
+    for s in 0..S {
+        inv[s] = T::ONE / sum[s];
+    }
+    for row in v.iter_mut() {
+        for s in 0..S {
+            row[s] *= inv[s];
+        }
+    }
+}
+
+/// `∂L/∂zᵢ = yᵢ·(∂L/∂yᵢ − Σⱼ yⱼ·∂L/∂yⱼ)`.
+#[inline(always)]
+pub(super) fn backprop<T: Scalar, const N: usize>(_z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
+    let mut dot = T::ZERO;
+    for i in 0..N {
+        dot += y[i] * dy[i];
+    }
+    for i in 0..N {
+        dz[i] = y[i] * (dy[i] - dot);
     }
 }

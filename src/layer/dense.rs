@@ -1,4 +1,4 @@
-use crate::kernel::dot;
+use super::dense_math as math;
 use crate::{Activation, Identity, Init, Layer, Parameters, Scalar, TensorKind};
 use core::fmt;
 use core::marker::PhantomData;
@@ -77,11 +77,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Dense<T, IN, O
     /// The pre-activation `z = W·x + b`.
     #[inline]
     pub fn pre_activation(&self, x: &[T; IN]) -> [T; OUT] {
-        let mut z = self.bias;
-        for (zj, row) in z.iter_mut().zip(&self.weights) {
-            *zj += dot(row, x);
-        }
-        z
+        crate::kernel::mat_vec(&self.weights, &self.bias, x)
     }
 
     /// Back-propagates a known `δ = ∂L/∂z` (the output layer's error signal, e.g. `p − y` from a
@@ -89,27 +85,38 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Dense<T, IN, O
     /// `d_in` is given, writes `Wᵀ·δ` into it.
     #[inline]
     pub fn backward_delta(&self, x: &[T; IN], delta: &[T; OUT], grads: &mut Self, d_in: Option<&mut [T; IN]>) {
-        for ((g_row, g_b), &d) in grads.weights.iter_mut().zip(grads.bias.iter_mut()).zip(delta) {
-            *g_b += d;
-            for (g, &xi) in g_row.iter_mut().zip(x) {
-                *g += d * xi;
-            }
-        }
         if let Some(dx) = d_in {
-            *dx = [T::ZERO; IN];
-            for (row, &d) in self.weights.iter().zip(delta) {
-                for (dxi, &w) in dx.iter_mut().zip(row) {
-                    *dxi += w * d;
-                }
-            }
+            *dx = self.input_gradient(delta);
         }
+        math::rank_one_update(&mut grads.weights, &mut grads.bias, T::ONE, delta, x);
     }
 
-    #[inline(always)]
-    fn delta(tape: &DenseTape<T, OUT>, d_out: &[T; OUT]) -> [T; OUT] {
-        let mut delta = [T::ZERO; OUT];
-        A::backprop(&tape.z, &tape.y, d_out, &mut delta);
-        delta
+    /// The error signal at the pre-activation, `δ = ∂L/∂z = A'(z)ᵀ·∂L/∂y`, from what a training
+    /// forward pass recorded.
+    #[inline]
+    pub fn error_signal(tape: &DenseTape<T, OUT>, d_out: &[T; OUT]) -> [T; OUT] {
+        math::error_signal::<T, A, OUT>(tape, d_out)
+    }
+
+    /// `∂L/∂x = Wᵀ·δ`, computed row by row as `Σⱼ δⱼ·W[j]` (contiguous, so it vectorises).
+    #[inline]
+    pub fn input_gradient(&self, delta: &[T; OUT]) -> [T; IN] {
+        math::input_gradient(&self.weights, delta)
+    }
+
+    /// `‖∂L/∂θ‖²` of this layer for one sample with input `x` and error signal `δ`: the
+    /// gradient is `δ·xᵀ` and `δ`, so its squared norm is `‖δ‖²·(‖x‖² + 1)`, computed without
+    /// forming it.
+    #[inline]
+    pub fn gradient_norm2(x: &[T; IN], delta: &[T; OUT]) -> T {
+        math::gradient_norm2(x, delta)
+    }
+
+    /// One step of gradient descent on this layer's gradient for one sample, applied in place:
+    /// `W ← W − rate·δ·xᵀ`, `b ← b − rate·δ`. No gradient buffer is involved.
+    #[inline]
+    pub fn descend(&mut self, x: &[T; IN], delta: &[T; OUT], rate: T) {
+        math::rank_one_update(&mut self.weights, &mut self.bias, -rate, delta, x);
     }
 }
 
@@ -119,31 +126,24 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, O
     const FINGERPRINT: u64 = crate::io::fingerprint::dense(IN, OUT, A::NAME);
 
     fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Self {
-        let init = init.resolve(A::DEFAULT_INIT);
         let mut layer = Self::zeroed();
-        for row in layer.weights.iter_mut() {
-            for w in row.iter_mut() {
-                *w = T::from_f64(init.sample_weight(IN, OUT, rng));
-            }
-        }
-        for b in layer.bias.iter_mut() {
-            *b = T::from_f64(init.sample_bias(rng));
-        }
+        math::init(&mut layer.weights, &mut layer.bias, rng, init.resolve(A::DEFAULT_INIT));
         layer
     }
 
     #[inline]
     fn forward(&self, x: &[T; IN]) -> [T; OUT] {
-        let z = self.pre_activation(x);
-        let mut y = [T::ZERO; OUT];
-        A::apply(&z, &mut y);
-        y
+        math::forward::<T, A, IN, OUT>(&self.weights, &self.bias, x)
+    }
+
+    #[inline]
+    fn forward_block<const S: usize>(&self, x: &[[T; S]; IN]) -> [[T; S]; OUT] {
+        math::forward_block::<T, A, IN, OUT, S>(&self.weights, &self.bias, x)
     }
 
     #[inline]
     fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, _rng: &mut R) {
-        tape.z = self.pre_activation(x);
-        A::apply(&tape.z, &mut tape.y);
+        math::forward_train::<T, A, IN, OUT>(&self.weights, &self.bias, x, tape);
     }
 
     #[inline(always)]
@@ -154,13 +154,13 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, O
     #[inline]
     fn backward(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) -> [T; IN] {
         let mut dx = [T::ZERO; IN];
-        self.backward_delta(x, &Self::delta(tape, d_out), grads, Some(&mut dx));
+        self.backward_delta(x, &Self::error_signal(tape, d_out), grads, Some(&mut dx));
         dx
     }
 
     #[inline]
     fn backward_params(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) {
-        self.backward_delta(x, &Self::delta(tape, d_out), grads, None);
+        self.backward_delta(x, &Self::error_signal(tape, d_out), grads, None);
     }
 }
 

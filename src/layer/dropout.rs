@@ -38,6 +38,15 @@ pub struct DropoutTape<T, const N: usize> {
     pub y: [T; N],
 }
 
+impl<const N: usize, const RATE_PPM: u32> Dropout<N, RATE_PPM> {
+    /// The gradient that passes back through the layer, `∂L/∂x = m ⊙ ∂L/∂y`, from what a
+    /// training forward pass recorded.
+    #[inline]
+    pub fn error_signal<T: Scalar>(tape: &DropoutTape<T, N>, d_out: &[T; N]) -> [T; N] {
+        core::array::from_fn(|i| tape.mask[i] * d_out[i])
+    }
+}
+
 impl<T: Scalar, const N: usize> Default for DropoutTape<T, N> {
     fn default() -> Self {
         Self { mask: [T::ZERO; N], y: [T::ZERO; N] }
@@ -59,6 +68,11 @@ impl<T: Scalar, const N: usize, const RATE_PPM: u32> Layer<T, N, N> for Dropout<
     }
 
     #[inline]
+    fn forward_block<const S: usize>(&self, x: &[[T; S]; N]) -> [[T; S]; N] {
+        *x
+    }
+
+    #[inline]
     fn forward_train<R: Rng + ?Sized>(&self, x: &[T; N], tape: &mut Self::Tape, rng: &mut R) {
         let keep = T::ONE / (T::ONE - T::from_f64(Self::RATE));
         for ((m, y), &xi) in tape.mask.iter_mut().zip(tape.y.iter_mut()).zip(x) {
@@ -74,7 +88,7 @@ impl<T: Scalar, const N: usize, const RATE_PPM: u32> Layer<T, N, N> for Dropout<
 
     #[inline]
     fn backward(&self, _x: &[T; N], tape: &Self::Tape, d_out: &[T; N], _grads: &mut Self) -> [T; N] {
-        core::array::from_fn(|i| tape.mask[i] * d_out[i])
+        Self::error_signal(tape, d_out)
     }
 
     #[inline]

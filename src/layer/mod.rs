@@ -1,10 +1,15 @@
 //! Layers: the building blocks `network!` chains together.
 
 mod dense;
+mod dense_math;
 mod dropout;
+#[cfg(feature = "std")]
+mod heap_dense;
 
 pub use dense::{Dense, DenseTape};
 pub use dropout::{Dropout, DropoutTape};
+#[cfg(feature = "std")]
+pub use heap_dense::HeapDense;
 
 use crate::{Init, Parameters, Scalar};
 use core::fmt::Debug;
@@ -35,6 +40,22 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> + C
     fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Self;
     /// Inference: `y = layer(x)`.
     fn forward(&self, x: &[T; IN]) -> [T; OUT];
+    /// Inference on a block of `S` samples stored feature-major: `x[i][s]` is input `i` of
+    /// sample `s`, and so is the result. The batched forward pass of `network!`
+    /// (`forward_batch`) runs every layer this way, so that each loop runs across samples and
+    /// vectorises. The default runs [`Layer::forward`] sample by sample; [`Dense`] overrides it
+    /// with a register-tiled kernel.
+    #[inline]
+    fn forward_block<const S: usize>(&self, x: &[[T; S]; IN]) -> [[T; S]; OUT] {
+        let mut y = [[T::ZERO; S]; OUT];
+        for s in 0..S {
+            let sample: [T; IN] = core::array::from_fn(|i| x[i][s]);
+            for (row, v) in y.iter_mut().zip(self.forward(&sample)) {
+                row[s] = v;
+            }
+        }
+        y
+    }
     /// Training forward pass: computes the output into `tape` along with whatever backward needs.
     fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, rng: &mut R);
     /// The output recorded by [`Layer::forward_train`].

@@ -33,6 +33,11 @@ pub trait Optimizer<T: Scalar>: Copy + Debug {
     type State<N: Parameters<T>>;
     /// Name for reports.
     const NAME: &'static str;
+    /// `true` when [`Optimizer::step`] is exactly `p ← p − lr·g`: no state, nothing else. A
+    /// trainer may then apply a single sample's update during back-propagation
+    /// ([`Network::descend`](crate::Network::descend)) instead of accumulating gradients first.
+    /// Only [`Sgd`] sets it.
+    const PLAIN_GRADIENT_DESCENT: bool = false;
 
     /// Checks the hyper-parameters.
     ///

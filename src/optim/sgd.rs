@@ -17,6 +17,7 @@ pub struct Sgd;
 impl<T: Scalar> Optimizer<T> for Sgd {
     type State<N: Parameters<T>> = ();
     const NAME: &'static str = "sgd";
+    const PLAIN_GRADIENT_DESCENT: bool = true;
 
     fn validate(&self) -> Result<(), TrainError> {
         Ok(())

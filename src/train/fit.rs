@@ -99,20 +99,33 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             let (mut loss_sum, mut seen, mut correct, mut counted) = (0.0f64, 0usize, 0usize, 0usize);
             let mut stop = None;
             for (xs, ts) in inputs.chunks(batch_size).zip(targets.chunks(batch_size)) {
-                for (x, t) in xs.iter().zip(ts) {
-                    let loss = self.accumulate(net, &mut tape, x, t, rng);
-                    if !loss.is_finite() {
-                        self.discard_gradients();
-                        return Err(TrainError::NonFiniteLoss { epoch, step: self.steps() + 1, loss: loss.to_f64() });
-                    }
+                let mut record = |loss: T, tape: &N::Tape, t: &L::Target| {
                     loss_sum += loss.to_f64();
                     seen += 1;
-                    if let Some(ok) = t.is_correct(config.metric, N::output(&tape)) {
+                    if let Some(ok) = t.is_correct(config.metric, N::output(tape)) {
                         correct += usize::from(ok);
                         counted += 1;
                     }
+                };
+                if let ([x], [t], false) = (xs, ts, self.pending) {
+                    // One sample per update: the fused per-sample path when the optimizer allows.
+                    let loss = self.sample_step(net, &mut tape, x, t, rng)?;
+                    record(loss, &tape, t);
+                } else {
+                    for (x, t) in xs.iter().zip(ts) {
+                        let loss = self.accumulate(net, &mut tape, x, t, rng);
+                        if !loss.is_finite() {
+                            self.discard_gradients();
+                            return Err(TrainError::NonFiniteLoss {
+                                epoch,
+                                step: self.steps() + 1,
+                                loss: loss.to_f64(),
+                            });
+                        }
+                        record(loss, &tape, t);
+                    }
+                    self.apply(net, xs.len())?;
                 }
-                self.apply(net, xs.len())?;
                 if config.stop.max_steps.is_some_and(|max| self.steps() >= max) {
                     stop = Some(StopReason::MaxSteps);
                     break;

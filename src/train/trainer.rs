@@ -44,6 +44,9 @@ pub struct Trainer<T: Scalar, N: Parameters<T>, O: Optimizer<T>, L> {
     pub(super) snapshot: N,
     steps: u64,
     pub(super) epoch: usize,
+    /// Samples were accumulated since the last update (so the fused per-sample path knows
+    /// whether the accumulator is empty).
+    pub(super) pending: bool,
 }
 
 impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N, O, L> {
@@ -65,6 +68,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             snapshot: N::zeroed(),
             steps: 0,
             epoch: 0,
+            pending: false,
         })
     }
 
@@ -118,6 +122,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         let loss = self.loss.value_at::<N::OutputActivation>(z, y, target);
         let delta = self.loss.delta::<N::OutputActivation>(z, y, target);
         net.backward(tape, &delta, &mut self.grads);
+        self.pending = true;
         loss
     }
 
@@ -156,12 +161,57 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         self.optimizer.step(net, &self.grads, &mut self.state, lr);
         self.steps += 1;
         self.grads.fill(T::ZERO);
+        self.pending = false;
         Ok(())
     }
 
     /// Drops the gradients accumulated since the last update (after a failed batch).
     pub fn discard_gradients(&mut self) {
         self.grads.fill(T::ZERO);
+        self.pending = false;
+    }
+
+    /// One sample, one update, with nothing accumulated before: the forward pass into `tape`,
+    /// the loss, then for plain SGD without L2 decay the fused back-propagation and update
+    /// ([`Network::descend`]), otherwise back-propagation into the accumulator and
+    /// [`Trainer::apply`]. A non-finite loss or gradient changes nothing.
+    #[inline(always)]
+    pub(super) fn sample_step<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
+        &mut self,
+        net: &mut N,
+        tape: &mut N::Tape,
+        x: &[T; IN],
+        target: &L::Target,
+        rng: &mut R,
+    ) -> Result<T, TrainError>
+    where
+        N: Network<T, IN, OUT>,
+        L: Loss<T, OUT>,
+    {
+        debug_assert!(!self.pending);
+        net.forward_train(x, tape, rng);
+        let (z, y) = (N::output_pre_activation(tape), N::output(tape));
+        let loss = self.loss.value_at::<N::OutputActivation>(z, y, target);
+        if !loss.is_finite() {
+            return Err(TrainError::NonFiniteLoss { epoch: self.epoch, step: self.steps + 1, loss: loss.to_f64() });
+        }
+        let delta = self.loss.delta::<N::OutputActivation>(z, y, target);
+        if O::PLAIN_GRADIENT_DESCENT && self.regularization.l2 == 0.0 {
+            let rate = T::from_f64(self.schedule.rate(self.steps));
+            let clip = self.regularization.clip_norm.map(T::from_f64);
+            match net.descend(tape, &delta, rate, clip) {
+                Some(true) => {
+                    self.steps += 1;
+                    return Ok(loss);
+                }
+                Some(false) => return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 }),
+                None => {}
+            }
+        }
+        net.backward(tape, &delta, &mut self.grads);
+        self.pending = true;
+        self.apply(net, 1)?;
+        Ok(loss)
     }
 
     /// One step of per-sample gradient descent: [`Trainer::accumulate`] then [`Trainer::apply`].
@@ -186,6 +236,11 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             return Err(TrainError::Untrainable);
         }
         let mut tape = N::Tape::default();
+        if !self.pending {
+            return self.sample_step(net, &mut tape, x, target, rng);
+        }
+        // Gradients of earlier samples are waiting: they join this update, as documented for
+        // `accumulate` + `apply`.
         let loss = self.accumulate(net, &mut tape, x, target, rng);
         if !loss.is_finite() {
             self.discard_gradients();

@@ -1,0 +1,95 @@
+//! Batched inference: many samples through a network at once, vectorised across samples.
+//!
+//! [`network!`](crate::network) generates `forward_batch(&self, inputs, outputs)` on every
+//! network. It cuts the inputs into blocks of [`BLOCK`] samples, transposes each block to the
+//! feature-major layout `x[i][s]` (input `i` of sample `s`), runs every layer's
+//! [`Layer::forward_block`](crate::Layer::forward_block) on it, and transposes the outputs
+//! back. In that layout each inner loop runs across the samples of the block, so the compiler
+//! turns it into SIMD instructions with no horizontal sums, and each weight loaded from memory
+//! serves a whole block.
+//!
+//! ```
+//! use constnet::prelude::*;
+//! use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
+//!
+//! network! { struct Xor<f32> { hidden: Dense<2, 4, FastSigmoid>, output: Dense<4, 1, FastSigmoid> } }
+//! let net = Xor::random(&mut Xoshiro128PlusPlus::seed_from_u64(7));
+//! let inputs: Vec<[f32; 2]> = (0..37).map(|k| [k as f32 / 37.0, 1.0 - k as f32 / 20.0]).collect();
+//! let mut outputs = vec![[0.0f32; 1]; inputs.len()];
+//! net.forward_batch(&inputs, &mut outputs);
+//! for (x, y) in inputs.iter().zip(&outputs) {
+//!     assert!((net.forward(x)[0] - y[0]).abs() < 1e-6);
+//! }
+//! ```
+//!
+//! Nothing is allocated: one block of inputs and the activations of one block live on the
+//! stack (`BLOCK × width` values per layer).
+
+use crate::Scalar;
+
+/// Samples per block: 16 when the build targets AVX-512, else 8 (one or two SIMD registers of
+/// `f32`).
+pub const BLOCK: usize = crate::kernel::BLOCK;
+
+/// Runs `block` over `inputs` [`BLOCK`] samples at a time and writes the results to `outputs`.
+///
+/// `block` maps a feature-major block (`x[i][s]`) to a feature-major block of outputs. The last
+/// block is padded with zero inputs whose outputs are discarded.
+///
+/// # Panics
+/// If `inputs` and `outputs` differ in length.
+#[inline]
+pub fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
+    inputs: &[[T; IN]],
+    outputs: &mut [[T; OUT]],
+    mut block: impl FnMut(&[[T; BLOCK]; IN]) -> [[T; BLOCK]; OUT],
+) {
+    assert_eq!(
+        inputs.len(),
+        outputs.len(),
+        "forward_batch: {} inputs but {} output slots",
+        inputs.len(),
+        outputs.len()
+    );
+    let mut x = [[T::ZERO; BLOCK]; IN];
+    for (xs, ys) in inputs.chunks(BLOCK).zip(outputs.chunks_mut(BLOCK)) {
+        match <&[[T; IN]; BLOCK]>::try_from(xs) {
+            Ok(full) => transpose_in(full, &mut x),
+            Err(_) => {
+                // The last, partial block: zero padding, and a plain loop (it runs once).
+                x = [[T::ZERO; BLOCK]; IN];
+                for (s, sample) in xs.iter().enumerate() {
+                    for (row, &v) in x.iter_mut().zip(sample) {
+                        row[s] = v;
+                    }
+                }
+            }
+        }
+        let y = block(&x);
+        for (s, out) in ys.iter_mut().enumerate() {
+            for (o, row) in out.iter_mut().zip(&y) {
+                *o = row[s];
+            }
+        }
+    }
+}
+
+/// `x[i][s] = samples[s][i]`. Each sample is read 8 values at a time and they are written to 8
+/// rows: measured faster than the plain double loop, which LLVM turns into AVX-512 scatters
+/// (slow on AMD Zen 4).
+#[inline(always)]
+fn transpose_in<T: Scalar, const IN: usize>(samples: &[[T; IN]; BLOCK], x: &mut [[T; BLOCK]; IN]) {
+    const K: usize = 8;
+    let (rows, tail) = x.as_chunks_mut::<K>();
+    for (s, sample) in samples.iter().enumerate() {
+        let (chunks, rest) = sample.as_chunks::<K>();
+        for (dst, src) in rows.iter_mut().zip(chunks) {
+            for k in 0..K {
+                dst[k][s] = src[k];
+            }
+        }
+        for (row, &v) in tail.iter_mut().zip(rest) {
+            row[s] = v;
+        }
+    }
+}
