@@ -1,0 +1,234 @@
+//! `train_step` (forward + backward + update on one sample, SGD and Adam) and `fit_epoch`
+//! (one epoch of per-sample SGD).
+
+use constnet::loss::{BinaryCrossEntropy, SparseCategoricalCrossEntropy};
+use constnet::optim::{Adam, Schedule, Sgd};
+use constnet::rand::SeedableRng;
+use constnet::rand::rngs::Xoshiro128PlusPlus;
+use constnet::train::{Control, FitConfig, FitData, Trainer};
+use constnet_benches::harness::{self, assert_close};
+use constnet_benches::nalgebra_nets as na;
+use constnet_benches::vecvec::{Act, VecMlp};
+use constnet_benches::workloads::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const LR: f64 = 0.01;
+const ADAM_LR: f64 = 0.001;
+const CIRCLES_ACTS: [Act; 5] = [Act::Relu, Act::Relu, Act::Relu, Act::Relu, Act::Sigmoid];
+
+fn one_hot(t: usize) -> [f32; 10] {
+    core::array::from_fn(|k| f32::from(u8::from(k == t)))
+}
+
+fn na_circles(net: &Circles) -> na::Circles {
+    na::Circles(
+        na::Layer::from_net(net, 0),
+        na::Layer::from_net(net, 1),
+        na::Layer::from_net(net, 2),
+        na::Layer::from_net(net, 3),
+        na::Layer::from_net(net, 4),
+    )
+}
+
+/// Cycles through a data set, one sample per call.
+struct Cycle(usize, usize);
+impl Cycle {
+    fn next(&mut self) -> usize {
+        let k = self.0;
+        self.0 = if k + 1 == self.1 { 0 } else { k + 1 };
+        k
+    }
+}
+
+fn train_step(c: &mut Criterion) {
+    let mut g = c.benchmark_group("train_step");
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(9);
+    let lr = LR as f32;
+
+    // xor: 2-4-1 sigmoid, binary cross-entropy.
+    let (xs, ts) = xor_data();
+    let nxs = na::vectors(&xs);
+    let mut net: Xor = weights();
+    let mut nx = na::Xor(na::Layer::from_net(&net, 0), na::Layer::from_net(&net, 1));
+    let mut vv = VecMlp::from_net(&net, &[2, 4, 1], &[Act::Sigmoid, Act::Sigmoid]);
+    let mut trainer = Trainer::new(Sgd, BinaryCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    // Same step, same result: loss before, outputs after.
+    let l0 = trainer.step(&mut net, &xs[1], &ts[1], &mut rng).expect("finite");
+    let l1 = nx.train_step(&nxs[1], ts[1][0], lr);
+    let l2 = vv.train_step(&xs[1], &ts[1], lr);
+    assert_close("xor loss", &[l0, l2], &[l1, l1], 1e-5);
+    assert_close("xor after step", &net.forward(&xs[2]), nx.forward(&nxs[2]).as_slice(), 1e-5);
+    let mut k = Cycle(0, xs.len());
+    harness::per_call(&mut g, "constnet", "xor", 1, || {
+        let i = k.next();
+        trainer.step(&mut net, black_box(&xs[i]), &ts[i], &mut rng)
+    });
+    harness::per_call(&mut g, "nalgebra", "xor", 1, || {
+        let i = k.next();
+        nx.train_step(black_box(&nxs[i]), ts[i][0], lr)
+    });
+    harness::per_call(&mut g, "vecvec", "xor", 1, || {
+        let i = k.next();
+        vv.train_step(black_box(&xs[i]), &ts[i], lr)
+    });
+
+    // circles: 2-4-6-6-4-1, binary cross-entropy.
+    let (xs, ts) = circles_data(900, 5);
+    let nxs = na::vectors(&xs);
+    let start: Circles = weights();
+    let mut net = start.clone();
+    let mut nc = na_circles(&net);
+    let mut vv = VecMlp::from_net(&net, &[2, 4, 6, 6, 4, 1], &CIRCLES_ACTS);
+    let mut trainer = Trainer::new(Sgd, BinaryCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let l0 = trainer.step(&mut net, &xs[0], &ts[0], &mut rng).expect("finite");
+    let l1 = nc.train_step(&nxs[0], ts[0][0], lr);
+    let l2 = vv.train_step(&xs[0], &ts[0], lr);
+    assert_close("circles loss", &[l0, l2], &[l1, l1], 1e-5);
+    assert_close("circles after step", &net.forward(&xs[1]), nc.forward(&nxs[1]).as_slice(), 1e-5);
+    let mut k = Cycle(0, xs.len());
+    harness::per_call(&mut g, "constnet", "circles", 1, || {
+        let i = k.next();
+        trainer.step(&mut net, black_box(&xs[i]), &ts[i], &mut rng)
+    });
+    harness::per_call(&mut g, "nalgebra", "circles", 1, || {
+        let i = k.next();
+        nc.train_step(black_box(&nxs[i]), ts[i][0], lr)
+    });
+    harness::per_call(&mut g, "vecvec", "circles", 1, || {
+        let i = k.next();
+        vv.train_step(black_box(&xs[i]), &ts[i], lr)
+    });
+
+    // circles with Adam.
+    let mut net = start.clone();
+    let mut nc = na_circles(&net);
+    let mut state = na::CirclesAdam::new(ADAM_LR as f32);
+    let mut trainer = Trainer::new(Adam::default(), BinaryCrossEntropy, Schedule::Constant(ADAM_LR)).expect("valid");
+    let l0 = trainer.step(&mut net, &xs[0], &ts[0], &mut rng).expect("finite");
+    let l1 = nc.adam_step(&mut state, &nxs[0], ts[0][0]);
+    assert_close("circles adam loss", &[l0], &[l1], 1e-5);
+    assert_close("circles adam after step", &net.forward(&xs[1]), nc.forward(&nxs[1]).as_slice(), 1e-5);
+    harness::per_call(&mut g, "constnet", "circles-adam", 1, || {
+        let i = k.next();
+        trainer.step(&mut net, black_box(&xs[i]), &ts[i], &mut rng)
+    });
+    harness::per_call(&mut g, "nalgebra", "circles-adam", 1, || {
+        let i = k.next();
+        nc.adam_step(&mut state, black_box(&nxs[i]), ts[i][0])
+    });
+
+    // digits: 64-32-10, softmax + cross-entropy on class indices.
+    let (xs, ts) = digits_data(1437, 6);
+    let nxs = na::vectors(&xs);
+    let hot: Vec<[f32; 10]> = ts.iter().map(|&t| one_hot(t)).collect();
+    let start: Digits = weights();
+    let mut net = start.clone();
+    let mut nd = na::Digits(na::Layer::from_net(&net, 0), na::Layer::from_net(&net, 1));
+    let mut vv = VecMlp::from_net(&net, &[64, 32, 10], &[Act::Relu, Act::Softmax]);
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let l0 = trainer.step(&mut net, &xs[0], &ts[0], &mut rng).expect("finite");
+    let l1 = nd.train_step(&nxs[0], ts[0], lr);
+    let l2 = vv.train_step(&xs[0], &hot[0], lr);
+    assert_close("digits loss", &[l0, l2], &[l1, l1], 1e-5);
+    assert_close("digits after step", &net.forward(&xs[1]), nd.forward(&nxs[1]).as_slice(), 1e-5);
+    let mut k = Cycle(0, xs.len());
+    harness::per_call(&mut g, "constnet", "digits", 1, || {
+        let i = k.next();
+        trainer.step(&mut net, black_box(&xs[i]), &ts[i], &mut rng)
+    });
+    harness::per_call(&mut g, "nalgebra", "digits", 1, || {
+        let i = k.next();
+        nd.train_step(black_box(&nxs[i]), ts[i], lr)
+    });
+    harness::per_call(&mut g, "vecvec", "digits", 1, || {
+        let i = k.next();
+        vv.train_step(black_box(&xs[i]), &hot[i], lr)
+    });
+
+    // digits with Adam.
+    let mut net = start.clone();
+    let mut nd = na::Digits(na::Layer::from_net(&net, 0), na::Layer::from_net(&net, 1));
+    let mut state = na::DigitsAdam::new(ADAM_LR as f32);
+    let mut trainer =
+        Trainer::new(Adam::default(), SparseCategoricalCrossEntropy, Schedule::Constant(ADAM_LR)).expect("valid");
+    let l0 = trainer.step(&mut net, &xs[0], &ts[0], &mut rng).expect("finite");
+    let l1 = nd.adam_step(&mut state, &nxs[0], ts[0]);
+    assert_close("digits adam loss", &[l0], &[l1], 1e-5);
+    assert_close("digits adam after step", &net.forward(&xs[1]), nd.forward(&nxs[1]).as_slice(), 1e-5);
+    harness::per_call(&mut g, "constnet", "digits-adam", 1, || {
+        let i = k.next();
+        trainer.step(&mut net, black_box(&xs[i]), &ts[i], &mut rng)
+    });
+    harness::per_call(&mut g, "nalgebra", "digits-adam", 1, || {
+        let i = k.next();
+        nd.adam_step(&mut state, black_box(&nxs[i]), ts[i])
+    });
+    g.finish();
+}
+
+fn fit_epoch(c: &mut Criterion) {
+    let mut g = c.benchmark_group("fit_epoch");
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(10);
+    let lr = LR as f32;
+    let config = FitConfig { shuffle: false, ..FitConfig::new(1) };
+
+    let (mut xs, mut ts) = circles_data(900, 5);
+    let nxs = na::vectors(&xs);
+    let mut net: Circles = weights();
+    let mut nc = na_circles(&net);
+    let mut vv = VecMlp::from_net(&net, &[2, 4, 6, 6, 4, 1], &CIRCLES_ACTS);
+    let mut trainer = Trainer::new(Sgd, BinaryCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let n = xs.len() as u64;
+    harness::per_call(&mut g, "constnet", "circles", n, || {
+        trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &config, &mut rng, |_| Control::Continue).expect("fit")
+    });
+    harness::per_call(&mut g, "nalgebra", "circles", n, || {
+        let mut loss = 0.0;
+        for (x, t) in nxs.iter().zip(&ts) {
+            loss += nc.train_step(x, t[0], lr);
+        }
+        loss
+    });
+    harness::per_call(&mut g, "vecvec", "circles", n, || {
+        let mut loss = 0.0;
+        for (x, t) in xs.iter().zip(&ts) {
+            loss += vv.train_step(x, t, lr);
+        }
+        loss
+    });
+
+    let (mut xs, mut ts) = digits_data(1437, 6);
+    let nxs = na::vectors(&xs);
+    let hot: Vec<[f32; 10]> = ts.iter().map(|&t| one_hot(t)).collect();
+    let mut net: Digits = weights();
+    let mut nd = na::Digits(na::Layer::from_net(&net, 0), na::Layer::from_net(&net, 1));
+    let mut vv = VecMlp::from_net(&net, &[64, 32, 10], &[Act::Relu, Act::Softmax]);
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let n = xs.len() as u64;
+    harness::per_call(&mut g, "constnet", "digits", n, || {
+        trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &config, &mut rng, |_| Control::Continue).expect("fit")
+    });
+    harness::per_call(&mut g, "nalgebra", "digits", n, || {
+        let mut loss = 0.0;
+        for (x, &t) in nxs.iter().zip(&ts) {
+            loss += nd.train_step(x, t, lr);
+        }
+        loss
+    });
+    harness::per_call(&mut g, "vecvec", "digits", n, || {
+        let mut loss = 0.0;
+        for (x, t) in xs.iter().zip(&hot) {
+            loss += vv.train_step(x, t, lr);
+        }
+        loss
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = constnet_benches::criterion();
+    targets = train_step, fit_epoch
+}
+criterion_main!(benches);

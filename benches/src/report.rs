@@ -1,0 +1,186 @@
+//! The report: criterion's medians for every case, as one table of ratios to the baselines
+//! measured in the same run.
+
+use crate::workloads::SPECS;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+/// Samples per iteration of the `throughput` measure.
+pub const BATCH: usize = 1024;
+/// Samples per epoch of the `fit_epoch` workloads.
+pub const FIT_SAMPLES: &[(&str, usize)] = &[("circles", 900), ("digits", 1437)];
+
+/// The implementations, in column order; `constnet` is the numerator of every ratio.
+pub const IMPLEMENTATIONS: &[(&str, &str)] = &[
+    ("nalgebra", "nalgebra"),
+    ("nalgebra-batched", "nalgebra GEMM"),
+    ("vecvec", "Vec<Vec>"),
+    ("constnet-exact", "constnet exact"),
+];
+
+/// The measures, in row order.
+pub const MEASURES: &[&str] = &["forward", "latency", "throughput", "train_step", "fit_epoch"];
+
+/// An issue target: `constnet ÷ baseline ≤ max` for a measure and workload.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    /// Measure (criterion group).
+    pub measure: &'static str,
+    /// Workload.
+    pub workload: &'static str,
+    /// The baseline in the denominator.
+    pub baseline: &'static str,
+    /// Largest acceptable ratio.
+    pub max: f64,
+}
+
+/// The ratio targets of issue 5.
+pub const TARGETS: &[Target] = &[
+    Target { measure: "forward", workload: "tree", baseline: "nalgebra", max: 0.8 },
+    Target { measure: "forward", workload: "xor", baseline: "nalgebra", max: 0.8 },
+    Target { measure: "forward", workload: "circles", baseline: "nalgebra", max: 0.8 },
+    Target { measure: "forward", workload: "audio", baseline: "nalgebra", max: 0.25 },
+    Target { measure: "forward", workload: "digits", baseline: "nalgebra", max: 0.6 },
+    Target { measure: "forward", workload: "mnist", baseline: "nalgebra", max: 0.9 },
+    Target { measure: "latency", workload: "circles", baseline: "nalgebra", max: 0.85 },
+    Target { measure: "throughput", workload: "circles", baseline: "nalgebra", max: 0.25 },
+    Target { measure: "throughput", workload: "digits", baseline: "nalgebra", max: 0.4 },
+    Target { measure: "throughput", workload: "mnist", baseline: "nalgebra-batched", max: 1.0 },
+    Target { measure: "train_step", workload: "xor", baseline: "nalgebra", max: 0.7 },
+    Target { measure: "train_step", workload: "circles", baseline: "nalgebra", max: 0.7 },
+    Target { measure: "train_step", workload: "digits", baseline: "nalgebra", max: 0.7 },
+];
+
+/// Minimum fractions of the FMA peak for `throughput`.
+pub const PEAK_TARGETS: &[(&str, f64)] = &[("digits", 0.5), ("mnist", 0.7)];
+
+/// Criterion's median time per iteration, in ns, of `group/function/parameter`.
+pub fn median_ns(home: &Path, group: &str, function: &str, parameter: Option<&str>) -> Option<f64> {
+    let mut path = home.join(group).join(function);
+    if let Some(p) = parameter {
+        path = path.join(p);
+    }
+    let text = fs::read_to_string(path.join("new").join("estimates.json")).ok()?;
+    let median = &text[text.find("\"median\"")?..];
+    let value = &median[median.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+    let end = value.find([',', '}'])?;
+    value[..end].trim().parse().ok()
+}
+
+/// Samples per iteration of a measure.
+fn samples(measure: &str, workload: &str) -> usize {
+    match measure {
+        "throughput" => BATCH,
+        "fit_epoch" => FIT_SAMPLES.iter().find(|(w, _)| *w == workload).map_or(1, |&(_, n)| n),
+        _ => 1,
+    }
+}
+
+/// The workloads of a measure, in order.
+fn workloads(measure: &str) -> Vec<&'static str> {
+    match measure {
+        "train_step" => vec!["xor", "circles", "digits", "circles-adam", "digits-adam"],
+        "fit_epoch" => FIT_SAMPLES.iter().map(|(w, _)| *w).collect(),
+        _ => SPECS.iter().map(|s| s.id).collect(),
+    }
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 100_000.0 {
+        format!("{:.0} µs", ns / 1000.0)
+    } else if ns >= 10_000.0 {
+        format!("{:.1} µs", ns / 1000.0)
+    } else if ns >= 1000.0 {
+        format!("{:.2} µs", ns / 1000.0)
+    } else if ns >= 10.0 {
+        format!("{ns:.1} ns")
+    } else {
+        format!("{ns:.2} ns")
+    }
+}
+
+/// The whole table in Markdown, plus a list of the targets with their verdicts.
+pub fn render(home: &Path) -> String {
+    let mut out = String::new();
+    let peak = median_ns(home, "peak", "fma", None).map(|ns| crate::peak::MACS as f64 / ns);
+    match peak {
+        Some(p) => {
+            let _ = writeln!(out, "FMA peak of this core, same run: {p:.1} f32 multiply-accumulates per ns.\n");
+        }
+        None => out.push_str("FMA peak: not measured.\n\n"),
+    }
+    out.push_str("Times are medians per sample; ÷ is constnet's time divided by the baseline's (below 1: constnet is faster).\n\n");
+    out.push_str("| measure | workload | constnet |");
+    for (_, title) in IMPLEMENTATIONS {
+        let _ = write!(out, " {title} | ÷ |");
+    }
+    out.push_str(" % of FMA peak |\n|---|---|--:|");
+    for _ in IMPLEMENTATIONS {
+        out.push_str("--:|--:|");
+    }
+    out.push_str("--:|\n");
+    for &measure in MEASURES {
+        for workload in workloads(measure) {
+            let n = samples(measure, workload) as f64;
+            let time = |imp: &str| median_ns(home, measure, imp, Some(workload)).map(|t| t / n);
+            let Some(ours) = time("constnet") else { continue };
+            let _ = write!(out, "| {measure} | {workload} | {} |", format_ns(ours));
+            for (imp, _) in IMPLEMENTATIONS {
+                match time(imp) {
+                    Some(t) => {
+                        let _ = write!(out, " {} | {:.2} |", format_ns(t), ours / t);
+                    }
+                    None => out.push_str(" | |"),
+                }
+            }
+            let spec = SPECS.iter().find(|s| s.id == workload);
+            match (measure, spec, peak) {
+                ("throughput", Some(spec), Some(p)) => {
+                    let _ = writeln!(out, " {:.0}% |", 100.0 * spec.macs() as f64 / ours / p);
+                }
+                _ => out.push_str(" |\n"),
+            }
+        }
+    }
+    out.push_str("\nTargets (issue 5):\n\n");
+    for t in TARGETS {
+        let n = samples(t.measure, t.workload) as f64;
+        let ours = median_ns(home, t.measure, "constnet", Some(t.workload));
+        let base = median_ns(home, t.measure, t.baseline, Some(t.workload));
+        match (ours, base) {
+            (Some(a), Some(b)) => {
+                let r = (a / n) / (b / n);
+                let verdict = if r <= t.max { "met" } else { "MISSED" };
+                let _ = writeln!(
+                    out,
+                    "- {} {} ÷ {}: {r:.2} (target ≤ {}) {verdict}",
+                    t.measure, t.workload, t.baseline, t.max
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "- {} {} ÷ {}: not measured", t.measure, t.workload, t.baseline);
+            }
+        }
+    }
+    for &(workload, min) in PEAK_TARGETS {
+        let spec = SPECS.iter().find(|s| s.id == workload).expect("known workload");
+        let ours = median_ns(home, "throughput", "constnet", Some(workload)).map(|t| t / BATCH as f64);
+        match (ours, peak) {
+            (Some(t), Some(p)) => {
+                let f = spec.macs() as f64 / t / p;
+                let verdict = if f >= min { "met" } else { "MISSED" };
+                let _ = writeln!(
+                    out,
+                    "- throughput {workload}: {:.0}% of the FMA peak (target ≥ {:.0}%) {verdict}",
+                    100.0 * f,
+                    100.0 * min
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "- throughput {workload} % of peak: not measured");
+            }
+        }
+    }
+    out
+}
