@@ -27,8 +27,8 @@
 
 use crate::Scalar;
 
-/// Samples per block: 16 when the build targets AVX-512, else 8 (one or two SIMD registers of
-/// `f32`).
+/// Samples per block: two SIMD registers of `f32` (32 when the build targets AVX-512, 16 with
+/// AVX, else 8).
 pub const BLOCK: usize = crate::kernel::BLOCK;
 
 /// Runs `block` over `inputs` [`BLOCK`] samples at a time and writes the results to `outputs`.

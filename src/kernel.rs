@@ -18,10 +18,14 @@ const ROWS: usize = 4;
 /// this many samples, one AVX-512 or two AVX registers of `f32` (two SSE registers without AVX).
 pub const BLOCK: usize = if cfg!(target_feature = "avx") { 16 } else { 8 };
 
+/// Inputs per pass of [`mat_block`] over the row tiles, for wide layers: 256 inputs × 16
+/// samples of `f32` is 16 KiB, so the part of the input block being read stays in L1 while
+/// every tile streams its weights past it; the partial sums wait in the output between passes.
+const INPUT_CHUNK: usize = 256;
+
 /// Rows of `W` per register tile in [`mat_block`]: `TILE_ROWS × BLOCK` accumulators stay in
-/// registers while the inputs stream past. Four rows keep four (AVX-512) to eight (AVX, SSE)
-/// independent multiply-add chains in flight; more tiles spill, or tempt LLVM into vectorising
-/// the loop over inputs with gathers.
+/// registers while the inputs stream past. More rows spill, or tempt LLVM into vectorising the
+/// loop over inputs with gathers.
 const TILE_ROWS: usize = 4;
 
 /// `Σ aᵢ·bᵢ`.
@@ -151,20 +155,45 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     let (w_tiles, w_rest) = w.as_chunks::<TILE_ROWS>();
     let (b_tiles, b_rest) = b.as_chunks::<TILE_ROWS>();
     let (z_tiles, z_rest) = z.as_chunks_mut::<TILE_ROWS>();
-    for ((rows, bias), out) in w_tiles.iter().zip(b_tiles).zip(z_tiles) {
-        let mut acc = [[T::ZERO; S]; TILE_ROWS];
-        for (a, &b) in acc.iter_mut().zip(bias) {
-            *a = [b; S];
-        }
-        for (i, xi) in x.iter().enumerate() {
-            for r in 0..TILE_ROWS {
-                let w = rows[r][i];
-                for s in 0..S {
-                    acc[r][s] = w.mul_add(xi[s], acc[r][s]);
+    if IN <= INPUT_CHUNK {
+        for ((rows, bias), out) in w_tiles.iter().zip(b_tiles).zip(z_tiles) {
+            let mut acc = [[T::ZERO; S]; TILE_ROWS];
+            for (a, &bj) in acc.iter_mut().zip(bias) {
+                *a = [bj; S];
+            }
+            for (i, xi) in x.iter().enumerate() {
+                for r in 0..TILE_ROWS {
+                    let w = rows[r][i];
+                    for s in 0..S {
+                        acc[r][s] = w.mul_add(xi[s], acc[r][s]);
+                    }
                 }
             }
+            *out = acc;
         }
-        *out = acc;
+    } else {
+        for (out, bias) in z_tiles.iter_mut().zip(b_tiles) {
+            for (o, &bj) in out.iter_mut().zip(bias) {
+                *o = [bj; S];
+            }
+        }
+        let mut start = 0;
+        while start < IN {
+            let end = if IN - start > INPUT_CHUNK { start + INPUT_CHUNK } else { IN };
+            for (rows, out) in w_tiles.iter().zip(z_tiles.iter_mut()) {
+                let mut acc = *out;
+                for i in start..end {
+                    for r in 0..TILE_ROWS {
+                        let w = rows[r][i];
+                        for s in 0..S {
+                            acc[r][s] = w.mul_add(x[i][s], acc[r][s]);
+                        }
+                    }
+                }
+                *out = acc;
+            }
+            start = end;
+        }
     }
     // The last `OUT % TILE_ROWS` rows: one partial tile, with inputs split even/odd into two
     // accumulator sets so that even a single row has two chains in flight.

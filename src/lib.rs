@@ -38,7 +38,7 @@
 //! # Features
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files |
+//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
