@@ -84,11 +84,30 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
     tree_sum(acc)
 }
 
+/// [`dot`] behind a call boundary; see [`mat_vec`].
+#[inline(never)]
+fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
+    const L: usize = 2 * LANES;
+    let mut acc = [T::ZERO; L];
+    let (a_body, a_tail) = a.as_chunks::<L>();
+    let (b_body, b_tail) = b.as_chunks::<L>();
+    for (ca, cb) in a_body.iter().zip(b_body) {
+        for l in 0..L {
+            acc[l] = ca[l].mul_add(cb[l], acc[l]);
+        }
+    }
+    for (l, (&x, &y)) in a_tail.iter().zip(b_tail).enumerate() {
+        acc[l] = x.mul_add(y, acc[l]);
+    }
+    tree_sum(acc)
+}
+
 /// `z = W·x + b` for `W` stored row by row (`w[j]` is neuron `j`).
 ///
 /// Narrow inputs (`IN < 8`) are computed column by column, `z = b + Σᵢ xᵢ·W[·][i]`, which
-/// vectorises across the outputs. Wider ones take [`ROWS`] rows at a time, each row's dot
-/// product in [`LANES`] partial sums, so every load of `x` serves several rows.
+/// vectorises across the outputs; inputs of 16 to 63 one row at a time through a call
+/// (`row_dot`); other widths take [`ROWS`] rows at a time, each row's dot product in [`LANES`]
+/// partial sums, so every load of `x` serves several rows.
 #[inline(always)]
 pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
     w: &[[T; IN]; OUT],
@@ -109,6 +128,14 @@ pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
             for j in 0..OUT {
                 z[j] += odd[j];
             }
+        }
+        return z;
+    }
+    if (2 * LANES..8 * LANES).contains(&IN) {
+        // Mid widths: one call per row. Inlined, LLVM vectorises this row loop across rows
+        // (gathering weights 16 rows apart), several times slower than a dot product per row.
+        for (zj, row) in z.iter_mut().zip(w) {
+            *zj += row_dot(row, x);
         }
         return z;
     }
