@@ -39,11 +39,17 @@ pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
     if N < 2 * LANES {
         return tree_sum(core::array::from_fn::<T, N, _>(|i| a[i] * b[i]));
     }
-    let mut acc = [T::ZERO; LANES];
-    let (a_body, a_tail) = a.as_chunks::<LANES>();
-    let (b_body, b_tail) = b.as_chunks::<LANES>();
+    dot_in_lanes::<T, N, LANES>(a, b)
+}
+
+/// `Σ aᵢ·bᵢ` in `L` interleaved partial sums, added as a tree at the end.
+#[inline(always)]
+fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N]) -> T {
+    let mut acc = [T::ZERO; L];
+    let (a_body, a_tail) = a.as_chunks::<L>();
+    let (b_body, b_tail) = b.as_chunks::<L>();
     for (ca, cb) in a_body.iter().zip(b_body) {
-        for l in 0..LANES {
+        for l in 0..L {
             acc[l] = ca[l].mul_add(cb[l], acc[l]);
         }
     }
@@ -84,22 +90,10 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
     tree_sum(acc)
 }
 
-/// [`dot`] behind a call boundary; see [`mat_vec`].
+/// A dot product in 16 partial sums behind a call boundary; see [`mat_vec`].
 #[inline(never)]
 fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
-    const L: usize = 2 * LANES;
-    let mut acc = [T::ZERO; L];
-    let (a_body, a_tail) = a.as_chunks::<L>();
-    let (b_body, b_tail) = b.as_chunks::<L>();
-    for (ca, cb) in a_body.iter().zip(b_body) {
-        for l in 0..L {
-            acc[l] = ca[l].mul_add(cb[l], acc[l]);
-        }
-    }
-    for (l, (&x, &y)) in a_tail.iter().zip(b_tail).enumerate() {
-        acc[l] = x.mul_add(y, acc[l]);
-    }
-    tree_sum(acc)
+    dot_in_lanes::<T, N, { 2 * LANES }>(a, b)
 }
 
 /// `z = W·x + b` for `W` stored row by row (`w[j]` is neuron `j`).

@@ -68,6 +68,16 @@ pub fn median_ns(home: &Path, group: &str, function: &str, parameter: Option<&st
     value[..end].trim().parse().ok()
 }
 
+/// The element count criterion recorded for a case (`Throughput::Elements`), so the report
+/// never depends on constants compiled with other target features than the benches.
+pub fn elements(home: &Path, group: &str, function: &str, parameter: &str) -> Option<f64> {
+    let text =
+        fs::read_to_string(home.join(group).join(function).join(parameter).join("new").join("benchmark.json")).ok()?;
+    let value = &text[text.find("\"Elements\":")? + "\"Elements\":".len()..];
+    let end = value.find([',', '}'])?;
+    value[..end].trim().parse().ok()
+}
+
 /// Samples per iteration of a measure.
 fn samples(measure: &str, workload: &str) -> usize {
     match measure {
@@ -105,8 +115,9 @@ pub fn render(home: &Path) -> String {
     let mut out = String::new();
     let peaks: Vec<f64> = SPECS
         .iter()
-        .filter_map(|spec| median_ns(home, "peak", "fma", Some(spec.id)))
-        .map(|ns| crate::peak::MACS as f64 / ns)
+        .filter_map(|spec| {
+            Some(elements(home, "peak", "fma", spec.id)? / median_ns(home, "peak", "fma", Some(spec.id))?)
+        })
         .collect();
     let peak = peaks.iter().copied().reduce(f64::max);
     match peak {
