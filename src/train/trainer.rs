@@ -148,7 +148,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         }
         let norm2 = self.grads.squared_norm();
         if !norm2.is_finite() {
-            self.grads.fill(T::ZERO);
+            self.discard_gradients();
             return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 });
         }
         if let Some(clip) = self.regularization.clip_norm {
