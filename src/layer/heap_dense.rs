@@ -57,91 +57,9 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> HeapDense<T, I
     pub fn from_parts(weights: Box<[[T; IN]; OUT]>, bias: Box<[T; OUT]>) -> Self {
         Self { weights, bias, activation: PhantomData }
     }
-
-    /// The pre-activation `z = W·x + b`.
-    #[inline]
-    pub fn pre_activation(&self, x: &[T; IN]) -> [T; OUT] {
-        crate::kernel::mat_vec(&self.weights, &self.bias, x)
-    }
-
-    /// As [`Dense::backward_delta`](crate::Dense::backward_delta).
-    #[inline]
-    pub fn backward_delta(&self, x: &[T; IN], delta: &[T; OUT], grads: &mut Self, d_in: Option<&mut [T; IN]>) {
-        if let Some(dx) = d_in {
-            *dx = self.input_gradient(delta);
-        }
-        math::rank_one_update(&mut grads.weights, &mut grads.bias, T::ONE, delta, x);
-    }
-
-    /// As [`Dense::error_signal`](crate::Dense::error_signal).
-    #[inline]
-    pub fn error_signal(tape: &DenseTape<T, OUT>, d_out: &[T; OUT]) -> [T; OUT] {
-        math::error_signal::<T, A, OUT>(tape, d_out)
-    }
-
-    /// As [`Dense::input_gradient`](crate::Dense::input_gradient).
-    #[inline]
-    pub fn input_gradient(&self, delta: &[T; OUT]) -> [T; IN] {
-        math::input_gradient(&self.weights, delta)
-    }
-
-    /// As [`Dense::gradient_norm2`](crate::Dense::gradient_norm2).
-    #[inline]
-    pub fn gradient_norm2(x: &[T; IN], delta: &[T; OUT]) -> T {
-        math::gradient_norm2(x, delta)
-    }
-
-    /// As [`Dense::descend`](crate::Dense::descend).
-    #[inline]
-    pub fn descend(&mut self, x: &[T; IN], delta: &[T; OUT], rate: T) {
-        math::rank_one_update(&mut self.weights, &mut self.bias, -rate, delta, x);
-    }
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Layer<T, IN, OUT> for HeapDense<T, IN, OUT, A> {
-    type Tape = DenseTape<T, OUT>;
-    const TRAINABLE: bool = A::TRAINABLE;
-    // The same architecture as `Dense`: the two read and write each other's model bytes.
-    const FINGERPRINT: u64 = crate::io::fingerprint::dense(IN, OUT, A::NAME);
-
-    fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Self {
-        let mut layer = Self::zeroed();
-        math::init(&mut layer.weights, &mut layer.bias, rng, init.resolve(A::DEFAULT_INIT));
-        layer
-    }
-
-    #[inline]
-    fn forward(&self, x: &[T; IN]) -> [T; OUT] {
-        math::forward::<T, A, IN, OUT>(&self.weights, &self.bias, x)
-    }
-
-    #[inline]
-    fn forward_block<const S: usize>(&self, x: &[[T; S]; IN]) -> [[T; S]; OUT] {
-        math::forward_block::<T, A, IN, OUT, S>(&self.weights, &self.bias, x)
-    }
-
-    #[inline]
-    fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, _rng: &mut R) {
-        math::forward_train::<T, A, IN, OUT>(&self.weights, &self.bias, x, tape);
-    }
-
-    #[inline(always)]
-    fn output(tape: &Self::Tape) -> &[T; OUT] {
-        &tape.y
-    }
-
-    #[inline]
-    fn backward(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) -> [T; IN] {
-        let mut dx = [T::ZERO; IN];
-        self.backward_delta(x, &Self::error_signal(tape, d_out), grads, Some(&mut dx));
-        dx
-    }
-
-    #[inline]
-    fn backward_params(&self, x: &[T; IN], tape: &Self::Tape, d_out: &[T; OUT], grads: &mut Self) {
-        self.backward_delta(x, &Self::error_signal(tape, d_out), grads, None);
-    }
-}
+math::dense_layer!(HeapDense);
 
 impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T> for HeapDense<T, IN, OUT, A> {
     const PARAMS: usize = IN * OUT + OUT;
@@ -150,26 +68,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T> 
     fn zeroed() -> Self {
         Self::from_parts(boxed_matrix([T::ZERO; IN]), boxed_rows(std::vec![T::ZERO; OUT]))
     }
-    #[inline]
-    fn tensor(&self, index: usize) -> &[T] {
-        match index {
-            0 => self.weights.as_flattened(),
-            1 => &self.bias[..],
-            _ => &[],
-        }
-    }
-    #[inline]
-    fn tensor_mut(&mut self, index: usize) -> &mut [T] {
-        match index {
-            0 => self.weights.as_flattened_mut(),
-            1 => &mut self.bias[..],
-            _ => &mut [],
-        }
-    }
-    #[inline]
-    fn tensor_kind(index: usize) -> TensorKind {
-        if index == 0 { TensorKind::Weights } else { TensorKind::Bias }
-    }
+    math::dense_tensors!();
 }
 
 impl<T: Copy, const IN: usize, const OUT: usize, A> Clone for HeapDense<T, IN, OUT, A> {
