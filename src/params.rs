@@ -12,10 +12,65 @@ pub enum TensorKind {
     Bias,
 }
 
+/// The shape of a parameter tensor in PyTorch's row-major layout, up to four dimensions
+/// (`nn.Linear.weight` is `[out, in]`, a bias `[out]`).
+///
+/// ```
+/// use constnet::TensorShape;
+/// let shape = TensorShape::new(&[4, 2]);
+/// assert_eq!((shape.dims(), shape.len()), (&[4, 2][..], 8));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TensorShape {
+    dims: [usize; 4],
+    rank: usize,
+}
+
+impl TensorShape {
+    /// A shape from its dimensions, outermost first; dimensions past the fourth are dropped.
+    #[must_use]
+    pub const fn new(dims: &[usize]) -> Self {
+        let mut out = [0; 4];
+        let mut i = 0;
+        while i < dims.len() && i < 4 {
+            out[i] = dims[i];
+            i += 1;
+        }
+        Self { dims: out, rank: i }
+    }
+    /// The dimensions, outermost first.
+    #[must_use]
+    pub fn dims(&self) -> &[usize] {
+        &self.dims[..self.rank]
+    }
+    /// Number of elements: the product of the dimensions.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.dims().iter().product()
+    }
+    /// `true` for a shape with no elements.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What one parameter tensor is: its name inside its layer (PyTorch's attribute name, such as
+/// `weight` or `bias_ih`), its role, and its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TensorInfo {
+    /// The name inside the layer.
+    pub name: &'static str,
+    /// Weights or bias.
+    pub kind: TensorKind,
+    /// The shape in PyTorch's layout; its [`len`](TensorShape::len) is the tensor's length.
+    pub shape: TensorShape,
+}
+
 /// A fixed set of parameter tensors, numbered `0..TENSORS`, each a flat slice of scalars.
 ///
 /// Layers implement it, and `network!` implements it for a whole network by numbering its
-/// layers' tensors in declaration order (`hidden1.weights`, `hidden1.bias`, `hidden2.weights`, …).
+/// layers' tensors in declaration order (`hidden1.weight`, `hidden1.bias`, `hidden2.weight`, …).
 /// Gradients and optimizer state are values of the *same type* as the parameters, so tensor `i`
 /// of the gradients belongs to tensor `i` of the weights; an optimizer walks the tensors by index
 /// and updates slice by slice, with no allocation and no dynamic dispatch.
@@ -40,8 +95,13 @@ pub trait Parameters<T: Scalar>: Sized {
     fn tensor(&self, index: usize) -> &[T];
     /// Tensor `index` as a flat mutable slice; an empty slice when `index >= TENSORS`.
     fn tensor_mut(&mut self, index: usize) -> &mut [T];
+    /// Name, role and shape of tensor `index` (`index < TENSORS`).
+    fn tensor_info(index: usize) -> TensorInfo;
+
     /// Whether tensor `index` holds weights or biases.
-    fn tensor_kind(index: usize) -> TensorKind;
+    fn tensor_kind(index: usize) -> TensorKind {
+        Self::tensor_info(index).kind
+    }
 
     /// Sets every parameter to `value` (e.g. zero before accumulating gradients).
     fn fill(&mut self, value: T) {

@@ -8,12 +8,8 @@ use constnet::metrics::{
     argmax, argmax_accuracy, argmax_correct, binary_accuracy, binary_correct, class_accuracy, predicted_class,
 };
 use constnet::prelude::*;
-use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use core::f64::consts::PI;
-
-fn rng(seed: u64) -> Xoshiro128PlusPlus {
-    Xoshiro128PlusPlus::seed_from_u64(seed)
-}
+use crate::common::rng;
 
 fn radius(p: &[f64; 2]) -> f64 {
     p[0].hypot(p[1])

@@ -4,17 +4,7 @@ use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use constnet::{InitError, TensorKind};
 use core::mem::size_of;
-
-network! {
-    /// The circles classifier from the seed articles.
-    pub struct Circles<f32> {
-        hidden1: Dense<2, 4, Relu>,
-        hidden2: Dense<4, 6, Relu>,
-        hidden3: Dense<6, 6, Relu>,
-        hidden4: Dense<6, 4, Relu>,
-        output:  Dense<4, 1, Sigmoid>,
-    }
-}
+use crate::common::Circles;
 
 network! {
     /// A network generic over its scalar.
@@ -85,7 +75,7 @@ fn networks_are_send_sync_clone_debug_partialeq() {
     assert_traits::<Audio<f32>>();
     assert_traits::<Audio<f64>>();
     fn assert_tape<N: Send + Sync + Clone + core::fmt::Debug + Default>() {}
-    assert_tape::<CirclesTape>();
+    assert_tape::<<Circles as Network<f32, 2, 1>>::Tape>();
     let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(1));
     let copy = net.clone();
     assert_eq!(net, copy);
@@ -157,8 +147,10 @@ fn default_init_is_he_for_relu_and_glorot_otherwise() {
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
     let net = Digits::random(&mut rng);
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
-    let hidden = <Dense<f64, 64, 32, Relu> as Layer<f64, 64, 32>>::init(&mut rng, Init::HeNormal);
-    let classes = <Dense<f64, 32, 10, Softmax> as Layer<f64, 32, 10>>::init(&mut rng, Init::GlorotUniform);
+    let mut hidden = Dense::<f64, 64, 32, Relu>::zeroed();
+    hidden.init(&mut rng, Init::HeNormal);
+    let mut classes = Dense::<f64, 32, 10, Softmax>::zeroed();
+    classes.init(&mut rng, Init::GlorotUniform);
     assert_eq!(net.hidden, hidden);
     assert_eq!(net.classes, classes);
     // And the explicit schemes give different weights.
@@ -216,11 +208,11 @@ fn const_item_widths_run() {
 #[test]
 fn the_tape_records_every_layer() {
     let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(8));
-    let mut tape = CirclesTape::default();
+    let mut tape = <Circles as Network<f32, 2, 1>>::Tape::default();
     let x = [0.3, -0.7];
     net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(0));
-    assert_eq!(tape.network_input, x);
-    assert_eq!(tape.hidden1.y, net.hidden1.forward(&x));
+    assert_eq!(tape.input, x);
+    assert_eq!(tape.layers.0.y, net.hidden1.forward(&x));
     assert_eq!(*<Circles as Network<f32, 2, 1>>::output(&tape), net.forward(&x));
     let z = <Circles as Network<f32, 2, 1>>::output_pre_activation(&tape)[0];
     assert_eq!(Sigmoid::value(z), net.forward(&x)[0]);
@@ -273,12 +265,21 @@ fn dropout_is_identity_at_inference_and_costs_no_memory() {
     let manual = net.output.forward(&net.hidden.forward(&x));
     assert_eq!(net.forward(&x), manual);
     // Training passes drop some hidden units, reproducibly per seed.
-    let mut tape = WithDropoutTape::default();
+    let mut tape = <WithDropout as Network<f32, 4, 3>>::Tape::default();
     net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(1));
-    assert!(tape.drop.mask.iter().all(|&m| m == 0.0 || m == 1.25));
-    let mut again = WithDropoutTape::default();
+    let mask = |tape: &<WithDropout as Network<f32, 4, 3>>::Tape| tape.layers.1.0.mask;
+    assert!(mask(&tape).iter().all(|&m| m == 0.0 || m == 1.25));
+    let dropped: usize = (0..20)
+        .map(|seed| {
+            net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(seed));
+            mask(&tape).iter().filter(|&&m| m == 0.0).count()
+        })
+        .sum();
+    assert!((16..=48).contains(&dropped), "{dropped} of 160 dropped at rate 0.2");
+    net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(1));
+    let mut again = <WithDropout as Network<f32, 4, 3>>::Tape::default();
     net.forward_train(&x, &mut again, &mut Xoshiro128PlusPlus::seed_from_u64(1));
-    assert_eq!(tape.drop.mask, again.drop.mask);
+    assert_eq!(mask(&tape), mask(&again));
 }
 
 #[test]
