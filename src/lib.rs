@@ -216,6 +216,8 @@ macro_rules! include_model {
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "std")]
+    pub use crate::HeapDense;
     pub use crate::io::Model;
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,

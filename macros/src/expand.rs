@@ -5,7 +5,6 @@
 use crate::ir::Network;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::Index;
 
 pub fn expand(net: &Network<'_>) -> TokenStream {
     let parts = [
@@ -57,7 +56,7 @@ fn structure(net: &Network<'_>) -> TokenStream {
             /// Width of the output vector.
             pub const OUTPUTS: usize = #outputs_value;
             /// Number of trainable scalars over all layers.
-            pub const PARAMS: usize = 0 #(+ <#tys as ::constnet::Parameters<#scalar>>::PARAMS)*;
+            pub const PARAMS: usize = <Self as ::constnet::Parameters<#scalar>>::PARAMS;
 
             /// Builds the network from its layers, in declaration order; usable in `const` and
             /// `static` items.
@@ -93,17 +92,26 @@ fn checks(net: &Network<'_>) -> TokenStream {
     out
 }
 
-/// `LayerAt<T, K, IN, OUT>` for every layer: how the library reaches layer `K`. The layer's type
-/// is spanned at its declaration, so "not a layer" is one error there.
+/// `LayerAt<T, K>` for every layer (how the library reaches layer `K`), and `LayerIs` (the last
+/// layer: `OutputLayerIs`), whose impl is the check that the type is a layer of the widths it
+/// declares: spanned at the declaration, so "not a layer" is one error there.
 fn layer_access(net: &Network<'_>) -> TokenStream {
     let (name, scalar) = (net.name, &net.scalar);
     let (impl_generics, ty_generics) = (net.impl_generics(), net.ty_generics());
+    let last = net.layers.len() - 1;
     let impls = net.layers.iter().enumerate().map(|(k, layer)| {
         let (field, ty, text) = (layer.name, &layer.ty, layer.name.to_string());
-        let (inputs, outputs) = (net.inputs(k), net.outputs(k));
         let layer_type = quote_spanned!(layer.span=> type Layer = #ty;);
+        let (inputs, outputs) = (net.inputs(k), net.outputs(k));
+        let is = syn::Ident::new(if k == last { "OutputLayerIs" } else { "LayerIs" }, layer.span);
+        let net_name = syn::Ident::new(&name.to_string(), layer.span);
+        let check = quote_spanned!(layer.span=>
+            impl #impl_generics ::constnet::network::#is<#scalar, #k, #inputs, #outputs> for #net_name #ty_generics {}
+        );
         quote! {
-            impl #impl_generics ::constnet::network::LayerAt<#scalar, #k, #inputs, #outputs> for #name #ty_generics {
+            #check
+
+            impl #impl_generics ::constnet::network::LayerAt<#scalar, #k> for #name #ty_generics {
                 #layer_type
                 const NAME: &'static str = #text;
                 #[inline(always)]
@@ -149,8 +157,8 @@ fn parameters(net: &Network<'_>) -> TokenStream {
     let (impl_generics, ty_generics) = (net.impl_generics(), net.ty_generics());
     let (chain, chain_trait) = (net.chain(), net.chain_trait());
     let fields = net.layers.iter().map(|l| {
-        let (field, ty) = (l.name, &l.ty);
-        quote!(#field: <#ty as ::constnet::Parameters<#scalar>>::zeroed())
+        let (field, at) = (l.name, l.at(scalar));
+        quote!(#field: <#at as ::constnet::Parameters<#scalar>>::zeroed())
     });
     quote! {
         impl #impl_generics ::constnet::Parameters<#scalar> for #name #ty_generics {
@@ -186,38 +194,30 @@ fn model(net: &Network<'_>) -> TokenStream {
     }
 }
 
-/// `ConstDecode`: the network decoded at compile time by `include_model!`. Generic over the bytes,
-/// so a network whose layers cannot be decoded in `const` context (boxed weights) only fails
-/// where someone tries.
+/// `ConstDecode`: the network decoded at compile time by `include_model!`, each layer from the
+/// bytes after the layers before it. Generic over the bytes, so a network whose layers cannot be
+/// decoded in `const` context (boxed weights) only fails where someone tries.
 fn const_decode(net: &Network<'_>) -> TokenStream {
-    let (name, scalar, chain) = (net.name, &net.scalar, net.chain());
+    let (name, scalar) = (net.name, &net.scalar);
     let ty_generics = net.ty_generics();
     let generic = net.generic.map(|t| quote!(#t: ::constnet::Scalar,));
-    let last = net.layers.len() - 1;
-    let mut decoded_type = net.layers[last].ty.clone();
-    for layer in net.layers[..last].iter().rev() {
-        let ty = &layer.ty;
-        decoded_type = quote!((#ty, #decoded_type));
+    let mut at = quote!(::constnet::io::Payload<__B>);
+    let (mut bounds, mut fields) = (Vec::new(), Vec::new());
+    for layer in &net.layers {
+        let (field, ty) = (layer.name, layer.at(scalar));
+        bounds.push(quote!(#ty: ::constnet::io::ConstDecode<#at>));
+        fields.push(quote!(#field: <#ty as ::constnet::io::ConstDecode<#at>>::DECODED));
+        let k = layer.index;
+        at = quote!(::constnet::io::AfterLayer<#at, Self, #scalar, #k>);
     }
-    // Layer k sits at `.1` k times then `.0` (the last layer: `.1` k times).
-    let fields = net.layers.iter().enumerate().map(|(k, layer)| {
-        let field = layer.name;
-        let rest = (0..k).map(|_| Index::from(1));
-        let first = (k < last).then(|| Index::from(0));
-        let first = first.into_iter();
-        quote!(#field: layers #(.#rest)* #(.#first)*)
-    });
     quote! {
         impl<#generic __B: ::constnet::io::ModelBytes> ::constnet::io::ConstDecode<__B> for #name #ty_generics
         where
-            #chain: ::constnet::io::DecodeLayers<Self, #scalar, ::constnet::io::Payload<__B>, Layers = #decoded_type>,
+            #(#bounds,)*
         {
             const CHECK: ::core::result::Result<(), ::constnet::io::LoadError> =
                 ::constnet::io::check_model_bytes::<#scalar, Self>(<__B as ::constnet::io::ModelBytes>::BYTES);
-            const DECODED: Self = {
-                let layers = <#chain as ::constnet::io::DecodeLayers<Self, #scalar, ::constnet::io::Payload<__B>>>::DECODED;
-                Self { #(#fields,)* }
-            };
+            const DECODED: Self = Self { #(#fields,)* };
         }
     }
 }

@@ -27,8 +27,12 @@ pub struct Layer<'a> {
     pub span: Span,
     /// The layer's type with the network's scalar inserted: the field's type.
     pub ty: TokenStream,
-    /// The layer's type with a concrete scalar (`f32` in a generic network), so that its widths
-    /// can be read in `const` items and array lengths, where a generic scalar may not appear.
+    /// Index of the layer, from 0.
+    pub index: usize,
+    /// `<Net as LayerAt<f32, K>>::Layer` with a concrete scalar (`Net<f32>` for a network generic
+    /// over its scalar), so that the widths can be read in `const` items and array lengths, where
+    /// a generic scalar may not appear. The user's tokens appear only in the field and in
+    /// `LayerAt`, so a name that does not resolve is reported there and nowhere else.
     pub probe: TokenStream,
 }
 
@@ -36,8 +40,15 @@ impl<'a> Network<'a> {
     pub fn lower(def: &'a NetworkDef) -> Self {
         let generic = generic_scalar(&def.scalar);
         let scalar = def.scalar.to_token_stream();
-        let probe = if generic.is_some() { quote!(f32) } else { scalar.clone() };
-        let layers = def.layers.iter().map(|l| Layer::lower(l, &scalar, &probe)).collect();
+        let name = &def.name;
+        let (probe_net, probe_scalar) =
+            if generic.is_some() { (quote!(#name<f32>), quote!(f32)) } else { (quote!(#name), scalar.clone()) };
+        let layers = def
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(index, l)| Layer::lower(l, index, &scalar, &probe_net, &probe_scalar))
+            .collect();
         Network { attrs: &def.attrs, vis: &def.vis, name: &def.name, scalar, generic, layers }
     }
 
@@ -97,7 +108,13 @@ impl<'a> Network<'a> {
 }
 
 impl<'a> Layer<'a> {
-    fn lower(def: &'a LayerDef, scalar: &TokenStream, probe: &TokenStream) -> Self {
+    fn lower(
+        def: &'a LayerDef,
+        index: usize,
+        scalar: &TokenStream,
+        probe_net: &TokenStream,
+        probe_scalar: &TokenStream,
+    ) -> Self {
         let span = def.ty.span();
         Layer {
             attrs: &def.attrs,
@@ -105,8 +122,15 @@ impl<'a> Layer<'a> {
             written: def.ty.to_token_stream().to_string().replace(" <", "<").replace("< ", "<").replace(" >", ">"),
             span,
             ty: with_scalar(&def.ty, scalar, span),
-            probe: with_scalar(&def.ty, probe, span),
+            index,
+            probe: quote_spanned!(span=> <#probe_net as ::constnet::network::LayerAt<#probe_scalar, #index>>::Layer),
         }
+    }
+
+    /// `<Self as LayerAt<T, K>>::Layer`: the layer's type without repeating the user's tokens.
+    pub fn at(&self, scalar: &TokenStream) -> TokenStream {
+        let index = self.index;
+        quote_spanned!(self.span=> <Self as ::constnet::network::LayerAt<#scalar, #index>>::Layer)
     }
 
     /// `<Layer<probe, …> as LayerShape>::WHICH`, spanned at the declaration; `braced` for a

@@ -6,7 +6,7 @@ use crate::parse::{LayerDef, NetworkDef};
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{Error, PathArguments, Type};
+use syn::{Error, Expr, ExprLit, GenericArgument, Lit, PathArguments, Type};
 
 /// Primitive types that cannot be a network's scalar, so `<u8>` gets a clear message.
 const NOT_SCALARS: &[&str] = &[
@@ -38,6 +38,9 @@ pub fn validate(def: &NetworkDef) -> Result<(), Error> {
             ),
         );
     }
+    if let Some(lower) = ["f32", "f64"].into_iter().find(|f| f.eq_ignore_ascii_case(&scalar) && **f != scalar) {
+        errors.push(def.scalar.span(), format_args!("unknown scalar type `{scalar}`: did you mean `{lower}`?"));
+    }
     if def.layers.is_empty() {
         errors.push(
             def.name.span(),
@@ -60,10 +63,20 @@ pub fn validate(def: &NetworkDef) -> Result<(), Error> {
 }
 
 /// A layer is a path to a type, with angle-bracketed arguments or none, so that the scalar can be
-/// inserted as its first argument.
+/// inserted as its first argument. Integer literals among the arguments must fit in 64 bits: in
+/// generated code the compiler's own overflow lint is silent, and the value would wrap.
 fn layer_type(layer: &LayerDef, errors: &mut Errors) {
     let ok = match &layer.ty {
         Type::Path(p) if p.qself.is_none() => {
+            if let Some(PathArguments::AngleBracketed(args)) = p.path.segments.last().map(|last| &last.arguments) {
+                for arg in &args.args {
+                    if let GenericArgument::Const(Expr::Lit(ExprLit { lit: Lit::Int(int), .. })) = arg
+                        && int.base10_parse::<u64>().is_err()
+                    {
+                        errors.push(int.span(), format_args!("`{int}` is too large: a width must fit in 64 bits"));
+                    }
+                }
+            }
             p.path.segments.last().is_some_and(|last| !matches!(last.arguments, PathArguments::Parenthesized(_)))
         }
         _ => false,

@@ -4,13 +4,13 @@
 //! calling each layer's decoder in a `const fn`. Associated constants are evaluated at compile
 //! time, though, and they can depend on types. So the bytes are carried by a type
 //! ([`ModelBytes`]: the bytes and an offset), and every layer type says what it decodes to from
-//! such a type ([`ConstDecode::DECODED`]); the network's layers are decoded in order by the
-//! [chain](crate::network::Chain), each at the offset after the one before ([`AfterLayer`]).
+//! such a type ([`ConstDecode::DECODED`]); `network!` decodes the layers in order, each at the
+//! offset after the one before ([`AfterLayer`]).
 //! [`include_model!`](crate::include_model) puts it together for a `static`.
 
 use super::{HEADER_BYTES, LoadError, Model, Spec};
 use crate::layer::{Dense, Dropout, Inline};
-use crate::network::{Last, LayerAt, Link};
+use crate::network::LayerAt;
 use crate::{Parameters, Scalar};
 use core::marker::PhantomData;
 
@@ -38,12 +38,12 @@ impl<B: ModelBytes, P: Encoded> ModelBytes for After<B, P> {
     const AT: usize = B::AT + P::ENCODED_BYTES;
 }
 
-/// The bytes of `B` after the parameters of layer `L` over scalar `T`.
-pub struct AfterLayer<B, L, T>(PhantomData<(B, L, T)>);
+/// The bytes of `B` after the parameters of layer `K` of network `N` over scalar `T`.
+pub struct AfterLayer<B, N, T, const K: usize>(PhantomData<(B, N, T)>);
 
-impl<B: ModelBytes, T: Scalar, L: Parameters<T>> ModelBytes for AfterLayer<B, L, T> {
+impl<B: ModelBytes, T: Scalar, N: LayerAt<T, K>, const K: usize> ModelBytes for AfterLayer<B, N, T, K> {
     const BYTES: &'static [u8] = B::BYTES;
-    const AT: usize = B::AT + L::PARAMS * T::BYTES;
+    const AT: usize = B::AT + <N::Layer as Parameters<T>>::PARAMS * T::BYTES;
 }
 
 /// Length of an array of scalars in the model byte format.
@@ -149,40 +149,6 @@ where
 
 impl<B: ModelBytes, T, const N: usize, const RATE: u32> ConstDecode<B> for Dropout<T, N, RATE> {
     const DECODED: Self = Self::NEW;
-}
-
-/// A network's layers decoded in order, each after the one before: the [chain](crate::network)
-/// of network `N` read from `B`.
-pub trait DecodeLayers<N, T: Scalar, B: ModelBytes> {
-    /// The layers, as nested pairs in order.
-    type Layers;
-    /// The decoded layers.
-    const DECODED: Self::Layers;
-}
-
-type At<N, T, const K: usize, const IN: usize, const OUT: usize> = <N as LayerAt<T, K, IN, OUT>>::Layer;
-
-impl<N, T, B, R, const K: usize, const FROM: usize, const IN: usize, const OUT: usize> DecodeLayers<N, T, B>
-    for (Link<K, FROM, IN, OUT>, R)
-where
-    T: Scalar,
-    B: ModelBytes,
-    N: LayerAt<T, K, IN, OUT, Layer: ConstDecode<B>>,
-    R: DecodeLayers<N, T, AfterLayer<B, At<N, T, K, IN, OUT>, T>>,
-{
-    type Layers = (At<N, T, K, IN, OUT>, R::Layers);
-    const DECODED: Self::Layers = (<At<N, T, K, IN, OUT> as ConstDecode<B>>::DECODED, R::DECODED);
-}
-
-impl<N, T, B, const K: usize, const FROM: usize, const IN: usize, const OUT: usize> DecodeLayers<N, T, B>
-    for Last<K, FROM, IN, OUT>
-where
-    T: Scalar,
-    B: ModelBytes,
-    N: LayerAt<T, K, IN, OUT, Layer: ConstDecode<B>>,
-{
-    type Layers = At<N, T, K, IN, OUT>;
-    const DECODED: Self::Layers = <At<N, T, K, IN, OUT> as ConstDecode<B>>::DECODED;
 }
 
 /// Where a network's parameters start in its model bytes `B`: right after the header.

@@ -64,7 +64,7 @@ mod file;
 mod format;
 mod model;
 
-pub use const_model::{After, AfterLayer, ConstDecode, DecodeLayers, Encoded, ModelBytes, Payload, Skip, check_model_bytes};
+pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Payload, Skip, check_model_bytes};
 pub use error::{BufferTooSmall, LoadError};
 #[cfg(feature = "std")]
 pub use file::FileError;

@@ -99,7 +99,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, Inlin
 #[cfg(feature = "std")]
 impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, super::Heap> {
     /// A layer from boxed weights (row `j` = neuron `j`) and biases.
-    pub fn from_parts(weights: std::boxed::Box<[[T; IN]; OUT]>, bias: std::boxed::Box<[T; OUT]>) -> Self {
+    pub fn from_boxed(weights: std::boxed::Box<[[T; IN]; OUT]>, bias: std::boxed::Box<[T; OUT]>) -> Self {
         Self { weights, bias, activation: PhantomData }
     }
 }
@@ -133,13 +133,14 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Dense<T, IN, O
     }
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> LayerShape for Dense<T, IN, OUT, A, S> {
+// Shape and tensors do not depend on the activation, so a wrong activation type is reported once,
+// where the layer is used as a `Layer`.
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> LayerShape for Dense<T, IN, OUT, A, S> {
     const INPUTS: usize = IN;
     const OUTPUTS: usize = OUT;
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> Parameters<T>
-    for Dense<T, IN, OUT, A, S>
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> for Dense<T, IN, OUT, A, S>
 {
     const PARAMS: usize = IN * OUT + OUT;
     const TENSORS: usize = 2;
@@ -267,10 +268,13 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> PartialEq for 
     }
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> fmt::Debug for Dense<T, IN, OUT, A, S> {
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> fmt::Debug for Dense<T, IN, OUT, A, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The activation's type name without its module path (no bound on `A`, so that a type
+        // that is not an activation is reported once, where the layer is used).
+        let activation = core::any::type_name::<A>().rsplit("::").next().unwrap_or("?");
         f.debug_struct("Dense")
-            .field("activation", &A::NAME)
+            .field("activation", &activation)
             .field("storage", &S::NAME)
             .field("weights", &self.weights)
             .field("bias", &self.bias)

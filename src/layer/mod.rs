@@ -120,7 +120,7 @@ pub trait LayerShape {
     note = "a layer implements `constnet::layer::LayerShape` and `constnet::Layer<T, IN, OUT>`; see the `constnet::layer` docs"
 )]
 pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
-    Parameters<T> + Clone + Debug + PartialEq + Send + Sync
+    LayerShape + Parameters<T> + Clone + Debug + PartialEq + Send + Sync
 {
     /// What a training forward pass records for the backward pass (on the stack).
     type Tape: Clone + Debug + Default;

@@ -17,7 +17,7 @@
 //! when a declaration is wrong: `network!` checks that each layer takes what the one before gives
 //! with a compile-time assertion at the user's declaration, and the chain only relies on it.
 
-use super::LayerAt;
+use super::{LayerAt, LayerIs, OutputLayerIs};
 use crate::layer::{Layer, OutputLayer, fingerprint};
 use crate::{Activation, Init, Parameters, Scalar, TensorInfo};
 use core::fmt::Debug;
@@ -35,7 +35,7 @@ pub struct Link<const K: usize, const FROM: usize, const IN: usize, const OUT: u
 pub struct Last<const K: usize, const FROM: usize, const IN: usize, const OUT: usize>;
 
 /// Layer `K` of network `N`.
-type At<N, T, const K: usize, const IN: usize, const OUT: usize> = <N as LayerAt<T, K, IN, OUT>>::Layer;
+type At<N, T, const K: usize> = <N as LayerAt<T, K>>::Layer;
 
 /// `x` seen as an array of `B` values. `network!` asserts `A == B` at compile time where the
 /// network is declared; the assertion here catches a hand-built chain that does not.
@@ -118,41 +118,41 @@ impl<N, T, R, const K: usize, const FROM: usize, const IN: usize, const MID: usi
     Chain<N, T, FROM, OUT> for (Link<K, FROM, IN, MID>, R)
 where
     T: Scalar,
-    N: LayerAt<T, K, IN, MID>,
+    N: LayerIs<T, K, IN, MID>,
     R: Chain<N, T, MID, OUT>,
 {
-    type Tape = (<At<N, T, K, IN, MID> as Layer<T, IN, MID>>::Tape, R::Tape);
-    type State = (<At<N, T, K, IN, MID> as Layer<T, IN, MID>>::State, R::State);
+    type Tape = (<At<N, T, K> as Layer<T, IN, MID>>::Tape, R::Tape);
+    type State = (<At<N, T, K> as Layer<T, IN, MID>>::State, R::State);
     type Signals = ([T; MID], R::Signals);
     type OutputActivation = R::OutputActivation;
     const LAYERS: usize = 1 + R::LAYERS;
-    const TRAINABLE: bool = <At<N, T, K, IN, MID> as Layer<T, IN, MID>>::TRAINABLE && R::TRAINABLE;
-    const FINGERPRINT: u64 = fingerprint::chain(<At<N, T, K, IN, MID> as Layer<T, IN, MID>>::FINGERPRINT, R::FINGERPRINT);
-    const TENSORS: usize = <At<N, T, K, IN, MID> as Parameters<T>>::TENSORS + R::TENSORS;
-    const PARAMS: usize = <At<N, T, K, IN, MID> as Parameters<T>>::PARAMS + R::PARAMS;
+    const TRAINABLE: bool = <At<N, T, K> as Layer<T, IN, MID>>::TRAINABLE && R::TRAINABLE;
+    const FINGERPRINT: u64 = fingerprint::chain(<At<N, T, K> as Layer<T, IN, MID>>::FINGERPRINT, R::FINGERPRINT);
+    const TENSORS: usize = <At<N, T, K> as Parameters<T>>::TENSORS + R::TENSORS;
+    const PARAMS: usize = <At<N, T, K> as Parameters<T>>::PARAMS + R::PARAMS;
     const SCRATCH: usize = max(IN + MID, R::SCRATCH);
 
     #[inline]
     fn tensor(net: &N, index: usize) -> &[T] {
-        let own = <At<N, T, K, IN, MID> as Parameters<T>>::TENSORS;
+        let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own { net.layer().tensor(index) } else { R::tensor(net, index - own) }
     }
     #[inline]
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T] {
-        let own = <At<N, T, K, IN, MID> as Parameters<T>>::TENSORS;
+        let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own { net.layer_mut().tensor_mut(index) } else { R::tensor_mut(net, index - own) }
     }
     fn tensor_info(index: usize) -> TensorInfo {
-        let own = <At<N, T, K, IN, MID> as Parameters<T>>::TENSORS;
+        let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own {
-            <At<N, T, K, IN, MID> as Parameters<T>>::tensor_info(index)
+            <At<N, T, K> as Parameters<T>>::tensor_info(index)
         } else {
             R::tensor_info(index - own)
         }
     }
     fn tensor_layer(index: usize) -> &'static str {
-        let own = <At<N, T, K, IN, MID> as Parameters<T>>::TENSORS;
-        if index < own { <N as LayerAt<T, K, IN, MID>>::NAME } else { R::tensor_layer(index - own) }
+        let own = <At<N, T, K> as Parameters<T>>::TENSORS;
+        if index < own { <N as LayerAt<T, K>>::NAME } else { R::tensor_layer(index - own) }
     }
     fn init<Rg: Rng + ?Sized>(net: &mut N, rng: &mut Rg, init: Init) {
         net.layer_mut().init(rng, init);
@@ -176,7 +176,7 @@ where
     #[inline(always)]
     fn forward_train<Rg: Rng + ?Sized>(net: &N, x: &[T; FROM], tape: &mut Self::Tape, rng: &mut Rg) {
         net.layer().forward_train(reshape(x), &mut tape.0, rng);
-        R::forward_train(net, <At<N, T, K, IN, MID> as Layer<T, IN, MID>>::output(&tape.0), &mut tape.1, rng);
+        R::forward_train(net, <At<N, T, K> as Layer<T, IN, MID>>::output(&tape.0), &mut tape.1, rng);
     }
     #[inline(always)]
     fn output(tape: &Self::Tape) -> &[T; OUT] {
@@ -208,7 +208,7 @@ where
     #[inline(always)]
     fn descend(net: &mut N, x: &[T; FROM], tape: &Self::Tape, signals: &Self::Signals, rate: T) {
         net.layer_mut().descend(reshape(x), &tape.0, &signals.0, rate);
-        let h = <At<N, T, K, IN, MID> as Layer<T, IN, MID>>::output(&tape.0);
+        let h = <At<N, T, K> as Layer<T, IN, MID>>::output(&tape.0);
         R::descend(net, h, &tape.1, &signals.1, rate);
     }
 }
@@ -225,11 +225,11 @@ fn backward_head<N, T, R, const K: usize, const FROM: usize, const IN: usize, co
 ) -> [T; MID]
 where
     T: Scalar,
-    N: LayerAt<T, K, IN, MID>,
+    N: LayerIs<T, K, IN, MID>,
     R: Chain<N, T, MID, OUT>,
 {
     let layer = net.layer();
-    let h = <At<N, T, K, IN, MID> as Layer<T, IN, MID>>::output(&tape.0);
+    let h = <At<N, T, K> as Layer<T, IN, MID>>::output(&tape.0);
     let d_h = R::backward(net, h, &tape.1, delta, grads);
     let signal = layer.error_signal(&tape.0, &d_h);
     layer.add_gradient(reshape(x), &tape.0, &signal, grads.layer_mut());
@@ -246,11 +246,11 @@ fn signals_head<N, T, R, const K: usize, const FROM: usize, const IN: usize, con
 ) -> (([T; MID], R::Signals), T)
 where
     T: Scalar,
-    N: LayerAt<T, K, IN, MID>,
+    N: LayerIs<T, K, IN, MID>,
     R: Chain<N, T, MID, OUT>,
 {
     let layer = net.layer();
-    let h = <At<N, T, K, IN, MID> as Layer<T, IN, MID>>::output(&tape.0);
+    let h = <At<N, T, K> as Layer<T, IN, MID>>::output(&tape.0);
     let (rest, rest_norm2, d_h) = R::signals(net, h, &tape.1, delta);
     let signal = layer.error_signal(&tape.0, &d_h);
     let norm2 = layer.gradient_norm2(reshape(x), &tape.0, &signal) + rest_norm2;
@@ -261,18 +261,18 @@ impl<N, T, const K: usize, const FROM: usize, const IN: usize, const OUT: usize>
     for Last<K, FROM, IN, OUT>
 where
     T: Scalar,
-    N: LayerAt<T, K, IN, OUT, Layer: OutputLayer<T, IN, OUT>>,
+    N: OutputLayerIs<T, K, IN, OUT>,
 {
-    type Tape = <At<N, T, K, IN, OUT> as Layer<T, IN, OUT>>::Tape;
-    type State = <At<N, T, K, IN, OUT> as Layer<T, IN, OUT>>::State;
+    type Tape = <At<N, T, K> as Layer<T, IN, OUT>>::Tape;
+    type State = <At<N, T, K> as Layer<T, IN, OUT>>::State;
     // The loss's δ is the last layer's signal.
     type Signals = [T; OUT];
-    type OutputActivation = <At<N, T, K, IN, OUT> as OutputLayer<T, IN, OUT>>::Activation;
+    type OutputActivation = <At<N, T, K> as OutputLayer<T, IN, OUT>>::Activation;
     const LAYERS: usize = 1;
-    const TRAINABLE: bool = <At<N, T, K, IN, OUT> as Layer<T, IN, OUT>>::TRAINABLE;
-    const FINGERPRINT: u64 = <At<N, T, K, IN, OUT> as Layer<T, IN, OUT>>::FINGERPRINT;
-    const TENSORS: usize = <At<N, T, K, IN, OUT> as Parameters<T>>::TENSORS;
-    const PARAMS: usize = <At<N, T, K, IN, OUT> as Parameters<T>>::PARAMS;
+    const TRAINABLE: bool = <At<N, T, K> as Layer<T, IN, OUT>>::TRAINABLE;
+    const FINGERPRINT: u64 = <At<N, T, K> as Layer<T, IN, OUT>>::FINGERPRINT;
+    const TENSORS: usize = <At<N, T, K> as Parameters<T>>::TENSORS;
+    const PARAMS: usize = <At<N, T, K> as Parameters<T>>::PARAMS;
     const SCRATCH: usize = IN + OUT;
 
     #[inline]
@@ -284,10 +284,10 @@ where
         net.layer_mut().tensor_mut(index)
     }
     fn tensor_info(index: usize) -> TensorInfo {
-        <At<N, T, K, IN, OUT> as Parameters<T>>::tensor_info(index)
+        <At<N, T, K> as Parameters<T>>::tensor_info(index)
     }
     fn tensor_layer(_index: usize) -> &'static str {
-        <N as LayerAt<T, K, IN, OUT>>::NAME
+        <N as LayerAt<T, K>>::NAME
     }
     fn init<Rg: Rng + ?Sized>(net: &mut N, rng: &mut Rg, init: Init) {
         net.layer_mut().init(rng, init);
@@ -310,11 +310,11 @@ where
     }
     #[inline(always)]
     fn output(tape: &Self::Tape) -> &[T; OUT] {
-        <At<N, T, K, IN, OUT> as Layer<T, IN, OUT>>::output(tape)
+        <At<N, T, K> as Layer<T, IN, OUT>>::output(tape)
     }
     #[inline(always)]
     fn output_pre_activation(tape: &Self::Tape) -> &[T; OUT] {
-        <At<N, T, K, IN, OUT> as OutputLayer<T, IN, OUT>>::pre_activation(tape)
+        <At<N, T, K> as OutputLayer<T, IN, OUT>>::pre_activation(tape)
     }
     #[inline(always)]
     fn backward(net: &N, x: &[T; FROM], tape: &Self::Tape, delta: &[T; OUT], grads: &mut N) -> [T; FROM] {

@@ -24,7 +24,7 @@
 //!     <N::Layers as Chain<N, f32, 4, 1>>::LAYERS
 //! }
 //! assert_eq!(layers::<Net>(), 2);
-//! let _: fn(&Net) -> &Dense<f32, 8, 1, Sigmoid> = <Net as LayerAt<f32, 1, 8, 1>>::layer;
+//! let _: fn(&Net) -> &Dense<f32, 8, 1, Sigmoid> = <Net as LayerAt<f32, 1>>::layer;
 //! let _: <Net as Sequential<f32, 4, 1>>::Layers = (Link::<0, 4, 4, 8>, Last::<1, 8, 8, 1>);
 //! ```
 
@@ -32,24 +32,53 @@ pub mod chain;
 mod tape;
 
 pub use chain::{Chain, Last, Link};
-pub use tape::Tape;
 
 use crate::layer::Layer;
+pub use tape::Tape;
+
 use crate::{Activation, Init, InitError, Parameters, Scalar};
 use core::fmt::Debug;
 use rand::Rng;
 
-/// Layer `K` of a network, a layer from `IN` to `OUT` values: how the [`chain`] reaches it.
-/// `network!` implements it once per layer, with the layer's field as [`LayerAt::layer`].
-pub trait LayerAt<T: Scalar, const K: usize, const IN: usize, const OUT: usize> {
-    /// The layer's type.
-    type Layer: Layer<T, IN, OUT>;
+/// Layer `K` of a network: how the [`chain`] reaches it. `network!` implements it once per
+/// layer, with the layer's field as [`LayerAt::layer`].
+pub trait LayerAt<T: Scalar, const K: usize> {
+    /// The layer's type: its tensors and its widths (that it computes as a [`Layer`] of those
+    /// widths is [`LayerIs`]).
+    type Layer: LayerParts<T>;
     /// The layer's name (its field in the struct), for tensor names and messages.
     const NAME: &'static str;
     /// The layer.
     fn layer(&self) -> &Self::Layer;
     /// The layer, mutably.
     fn layer_mut(&mut self) -> &mut Self::Layer;
+}
+
+/// What every layer type has, whatever it computes: tensors ([`Parameters`]) and widths
+/// ([`LayerShape`](crate::layer::LayerShape)). Implemented for every type that has both.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a constnet layer",
+    label = "a layer in `network!` must implement `LayerShape`, `Parameters` and `Layer`",
+    note = "see the `constnet::layer` docs for the layer contract"
+)]
+pub trait LayerParts<T: Scalar>: Parameters<T> + crate::layer::LayerShape {}
+
+impl<T: Scalar, L: Parameters<T> + crate::layer::LayerShape> LayerParts<T> for L {}
+
+/// Layer `K` of a network is a [`Layer`] from `IN` to `OUT` values: the widths its
+/// [`LayerShape`](crate::layer::LayerShape) declares. `network!` implements it once per layer
+/// (with no items: implementing it is the check), so a type that is not such a layer is one error,
+/// at the layer's declaration; the [`chain`] relies on it.
+pub trait LayerIs<T: Scalar, const K: usize, const IN: usize, const OUT: usize>:
+    LayerAt<T, K, Layer: Layer<T, IN, OUT>>
+{
+}
+
+/// The last layer `K` of a network is an [`OutputLayer`](crate::OutputLayer): as [`LayerIs`],
+/// for the end of the [`chain`].
+pub trait OutputLayerIs<T: Scalar, const K: usize, const IN: usize, const OUT: usize>:
+    LayerAt<T, K, Layer: crate::OutputLayer<T, IN, OUT>>
+{
 }
 
 /// A network made of layers run in order, from `[T; IN]` to `[T; OUT]`: its layers as a

@@ -169,6 +169,7 @@ fn layout_is_pinned_byte_for_byte() {
     let dense = Fingerprint::new("Dense").usize(2).usize(1).str("sigmoid").finish();
     assert_eq!(<Tiny as Model<f32>>::FINGERPRINT, network(1, dense));
     assert_eq!(bytes, TINY_LAYOUT);
+    assert_eq!(include_bytes!("../fixtures/tiny.cnet"), &TINY_LAYOUT, "tests/fixtures/tiny.cnet is these bytes");
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(
         hex, "434e455402000104cfee1fce3537959003000000d50a3007faef44460000803f000000c00000003f",
@@ -473,7 +474,7 @@ mod files {
         let err = Circles::load(dir.join("absent.cnet")).unwrap_err();
         assert!(matches!(err, FileError::Io { operation: "open the model file", .. }), "{err}");
 
-        let bytes = Circles::random(&mut rng(2)).to_byte_array();
+        let bytes = encode(&Circles::random(&mut rng(2)));
         type Case = (&'static str, Vec<u8>, fn(&LoadError) -> bool);
         let cases: [Case; 5] = [
             ("short", bytes[..300].to_vec(), |e| matches!(e, LoadError::Truncated { expected: 496, found: 300 })),
