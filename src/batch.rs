@@ -1,6 +1,6 @@
 //! Batched inference: many samples through a network at once, vectorised across samples.
 //!
-//! [`network!`](crate::network) generates `forward_batch(&self, inputs, outputs)` on every
+//! [`network!`](macro@crate::network) networks have `forward_batch(&self, inputs, outputs)` (every
 //! network. It cuts the inputs into blocks of [`BLOCK`] samples, transposes each block to the
 //! feature-major layout `x[i][s]` (input `i` of sample `s`), runs every layer's
 //! [`Layer::forward_block`](crate::Layer::forward_block) on it, and transposes the outputs

@@ -76,8 +76,8 @@ pub mod train;
 pub mod __private;
 
 pub use activation::{
-    Activation, ActivationInfo, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu, Relu, Sigmoid,
-    Softmax, Step, Tanh,
+    Activation, ActivationInfo, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu,
+    Relu, Sigmoid, Softmax, Step, Tanh,
 };
 pub use init::{Init, InitError};
 #[cfg(feature = "std")]
@@ -110,7 +110,7 @@ pub use scalar::Scalar;
 ///   [`OutputLayer`]. See [`layer`] for the contract.
 /// - Arguments are passed on unchanged, with two conveniences: a decimal literal (`0.2`, a
 ///   dropout rate) is passed as its `f32` bits, since const generics cannot be floats
-///   (see [`layer::dropout_rate`]); a path whose last segment is in `SCREAMING_CASE`
+///   (see [`layer::decimal`]); a path whose last segment is in `SCREAMING_CASE`
 ///   (`sizes::HIDDEN`) is a constant and is braced for you. Widths can also be `{ 2 * HIDDEN }`.
 /// - Activations, like layers, are types in scope: constnet's own through the prelude, your own
 ///   by name or path.
@@ -144,7 +144,7 @@ pub use scalar::Scalar;
 /// ```
 /// [`Network`] — forward, batched forward, training tape, back-propagation, fused descent — is
 /// implemented for every [`Sequential`](network::Sequential) type by the generic code in
-/// [`network`].
+/// [`network`](mod@network).
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -181,7 +181,7 @@ pub use rand;
 /// of this network (not a model, another format version, another scalar type or architecture,
 /// truncated, padded, corrupted) the build fails at the macro call with a message naming the
 /// problem ([`io::LoadError::summary`]). Every layer must implement
-/// [`io::ConstDecode`]: constnet's layers with inline weights do (not [`HeapDense`]).
+/// [`io::ConstDecode`]: constnet's layers with inline weights do (not `HeapDense`).
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -205,8 +205,7 @@ macro_rules! include_model {
         impl $crate::io::ModelBytes for ModelBytes {
             const BYTES: &'static [u8] = $bytes;
         }
-        const _: () = if let ::core::result::Result::Err(err) =
-            <$network as $crate::io::ConstDecode<ModelBytes>>::CHECK
+        const _: () = if let ::core::result::Result::Err(err) = <$network as $crate::io::ConstDecode<ModelBytes>>::CHECK
         {
             ::core::panic!("{}", err.summary())
         };
@@ -221,7 +220,8 @@ pub mod prelude {
     pub use crate::io::Model;
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
-        LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model, network,
+        LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,
+        network,
     };
 }
 

@@ -71,7 +71,8 @@ pub struct TensorInfo {
 ///
 /// Layers implement it, and `network!` implements it for a whole network by numbering its
 /// layers' tensors in declaration order (`hidden1.weight`, `hidden1.bias`, `hidden2.weight`, …).
-/// Gradients and optimizer state are values of the *same type* as the parameters, so tensor `i`
+/// A layer without parameters implements only [`Parameters::zeroed`]; the rest defaults to "no
+/// tensors". Gradients and optimizer state are values of the *same type* as the parameters, so tensor `i`
 /// of the gradients belongs to tensor `i` of the weights; an optimizer walks the tensors by index
 /// and updates slice by slice, with no allocation and no dynamic dispatch.
 ///
@@ -84,25 +85,33 @@ pub struct TensorInfo {
 /// assert_eq!(layer.squared_norm(), 0.5);
 /// ```
 pub trait Parameters<T: Scalar>: Sized {
-    /// Number of scalars over all tensors.
-    const PARAMS: usize;
-    /// Number of tensors.
-    const TENSORS: usize;
+    /// Number of scalars over all tensors. Defaults to 0, for layers without parameters.
+    const PARAMS: usize = 0;
+    /// Number of tensors. Defaults to 0, for layers without parameters.
+    const TENSORS: usize = 0;
 
-    /// All parameters zero.
+    /// All parameters zero (for a layer without parameters: the layer).
     fn zeroed() -> Self;
     /// Tensor `index` as a flat slice; an empty slice when `index >= TENSORS`.
-    fn tensor(&self, index: usize) -> &[T];
+    fn tensor(&self, index: usize) -> &[T] {
+        let _ = index;
+        &[]
+    }
     /// Tensor `index` as a flat mutable slice; an empty slice when `index >= TENSORS`.
-    fn tensor_mut(&mut self, index: usize) -> &mut [T];
+    fn tensor_mut(&mut self, index: usize) -> &mut [T] {
+        let _ = index;
+        &mut []
+    }
     /// Name, role and shape of tensor `index` (`index < TENSORS`).
-    fn tensor_info(index: usize) -> TensorInfo;
+    fn tensor_info(index: usize) -> TensorInfo {
+        let _ = index;
+        TensorInfo { name: "", kind: TensorKind::Bias, shape: TensorShape::new(&[0]) }
+    }
 
     /// Whether tensor `index` holds weights or biases.
     fn tensor_kind(index: usize) -> TensorKind {
         Self::tensor_info(index).kind
     }
-
     /// Sets every parameter to `value` (e.g. zero before accumulating gradients).
     fn fill(&mut self, value: T) {
         for t in 0..Self::TENSORS {

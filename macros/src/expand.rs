@@ -25,6 +25,8 @@ fn structure(net: &Network<'_>) -> TokenStream {
     let (name, vis, attrs) = (net.name, net.vis, net.attrs);
     let (impl_generics, ty_generics) = (net.impl_generics(), net.ty_generics());
     let scalar = &net.scalar;
+    let (inputs, outputs) = (net.network_inputs(), net.network_outputs());
+    let network = quote!(::constnet::Network<#scalar, #inputs, #outputs>);
     let inputs_value = net.layers[0].width(quote!(INPUTS), false);
     let outputs_value = net.layers[net.layers.len() - 1].width(quote!(OUTPUTS), false);
     let summary: Vec<String> = net.layers.iter().map(|l| format!("`{}: {}`", l.name, l.written)).collect();
@@ -63,6 +65,44 @@ fn structure(net: &Network<'_>) -> TokenStream {
             #[allow(clippy::too_many_arguments)]
             pub const fn from_layers(#(#names: #tys),*) -> Self {
                 Self { #(#names),* }
+            }
+
+            /// A network whose parameters are all zero ([`Parameters::zeroed`](::constnet::Parameters::zeroed)).
+            pub fn zeroed() -> Self {
+                <Self as ::constnet::Parameters<#scalar>>::zeroed()
+            }
+
+            /// A network initialised from `rng` with each layer's default scheme: He for ReLU
+            /// layers, Glorot uniform for the rest ([`Network::random`](::constnet::Network::random)).
+            pub fn random<R: ::constnet::rand::Rng + ?::core::marker::Sized>(rng: &mut R) -> Self {
+                <Self as #network>::random(rng)
+            }
+
+            /// A network initialised from `rng` with an explicit scheme ([`Network::init`](::constnet::Network::init)).
+            ///
+            /// # Errors
+            /// [`InitError`](::constnet::InitError) if the scheme's parameters are invalid.
+            pub fn init<R: ::constnet::rand::Rng + ?::core::marker::Sized>(
+                rng: &mut R,
+                init: ::constnet::Init,
+            ) -> ::core::result::Result<Self, ::constnet::InitError> {
+                <Self as #network>::init(rng, init)
+            }
+
+            /// Inference: runs every layer in turn, on the stack ([`Network::forward`](::constnet::Network::forward)).
+            #[inline]
+            pub fn forward(&self, x: &[#scalar; #inputs_value]) -> [#scalar; #outputs_value] {
+                <Self as #network>::forward(self, x)
+            }
+
+            /// Inference on many samples, vectorised across samples
+            /// ([`Network::forward_batch`](::constnet::Network::forward_batch)).
+            ///
+            /// # Panics
+            /// If `inputs` and `outputs` differ in length.
+            #[inline]
+            pub fn forward_batch(&self, inputs: &[[#scalar; #inputs_value]], outputs: &mut [[#scalar; #outputs_value]]) {
+                <Self as #network>::forward_batch(self, inputs, outputs)
             }
         }
     }

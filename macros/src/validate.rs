@@ -9,9 +9,8 @@ use syn::spanned::Spanned;
 use syn::{Error, Expr, ExprLit, GenericArgument, Lit, PathArguments, Type};
 
 /// Primitive types that cannot be a network's scalar, so `<u8>` gets a clear message.
-const NOT_SCALARS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "bool", "char", "str",
-];
+const NOT_SCALARS: &[&str] =
+    &["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "bool", "char", "str"];
 
 /// Collects errors so that all of them are reported at once.
 #[derive(Default)]

@@ -33,4 +33,3 @@ impl ElementWise for FastSigmoid {
         y * (T::ONE - y)
     }
 }
-

@@ -29,4 +29,3 @@ impl ElementWise for FastTanh {
         T::ONE - y * y
     }
 }
-

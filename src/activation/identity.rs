@@ -23,4 +23,3 @@ impl ElementWise for Identity {
         T::ONE
     }
 }
-

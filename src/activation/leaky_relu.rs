@@ -22,7 +22,10 @@ impl LeakyRelu {
 }
 
 impl ElementWise for LeakyRelu {
-    const INFO: ActivationInfo = ActivationInfo::new("LeakyRelu").kind(ActivationKind::LeakyRelu).function("leaky_relu(0.01)").default_init(Init::HeNormal);
+    const INFO: ActivationInfo = ActivationInfo::new("LeakyRelu")
+        .kind(ActivationKind::LeakyRelu)
+        .function("leaky_relu(0.01)")
+        .default_init(Init::HeNormal);
 
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
@@ -33,4 +36,3 @@ impl ElementWise for LeakyRelu {
         if x > T::ZERO { T::ONE } else { T::from_f64(Self::SLOPE) }
     }
 }
-

@@ -18,7 +18,8 @@ use crate::{Init, Scalar};
 pub struct Relu;
 
 impl ElementWise for Relu {
-    const INFO: ActivationInfo = ActivationInfo::new("Relu").kind(ActivationKind::Relu).function("relu").default_init(Init::HeNormal);
+    const INFO: ActivationInfo =
+        ActivationInfo::new("Relu").kind(ActivationKind::Relu).function("relu").default_init(Init::HeNormal);
 
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
@@ -31,4 +32,3 @@ impl ElementWise for Relu {
         if x > T::ZERO { T::ONE } else { T::ZERO }
     }
 }
-

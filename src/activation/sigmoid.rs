@@ -33,4 +33,3 @@ impl ElementWise for Sigmoid {
         y * (T::ONE - y)
     }
 }
-

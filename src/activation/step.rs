@@ -29,4 +29,3 @@ impl ElementWise for Step {
         T::ZERO
     }
 }
-

@@ -26,4 +26,3 @@ impl ElementWise for Tanh {
         T::ONE - y * y
     }
 }
-

@@ -136,7 +136,10 @@ impl fmt::Display for LoadError {
             LoadError::UnsupportedVersion { found, supported } => {
                 write!(f, "unsupported model format version {found}: expected version {supported}")?;
                 if found < supported {
-                    write!(f, " (written by an older constnet, whose architecture fingerprint this version cannot verify: train and save the network again)")?;
+                    write!(
+                        f,
+                        " (written by an older constnet, whose architecture fingerprint this version cannot verify: train and save the network again)"
+                    )?;
                 }
                 Ok(())
             }

@@ -2,8 +2,8 @@
 //! with a short self-checking header.
 //!
 //! Every `network!` struct implements [`Model`]: [`Model::to_bytes`] and [`Model::from_bytes`]
-//! (no allocation, any scalar), plus, with the `std` feature, [`Model::save`] (atomic: temporary
-//! file, then rename) and [`Model::load`]. [`include_model!`](crate::include_model) decodes a
+//! (no allocation, any scalar), plus, with the `std` feature, `Model::save` (atomic: temporary
+//! file, then rename) and `Model::load`. [`include_model!`](crate::include_model) decodes a
 //! model at compile time, so trained weights can be compiled into a `static` and live in flash:
 //!
 //! ```
@@ -68,6 +68,6 @@ pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Paylo
 pub use error::{BufferTooSmall, LoadError};
 #[cfg(feature = "std")]
 pub use file::FileError;
-pub use format::{Checksum, FORMAT_VERSION, HEADER_BYTES, MAGIC};
 pub(crate) use format::Spec;
+pub use format::{Checksum, FORMAT_VERSION, HEADER_BYTES, MAGIC};
 pub use model::Model;

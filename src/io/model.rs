@@ -55,7 +55,7 @@ pub trait Model<T: Scalar>: Parameters<T> {
         Ok(len)
     }
 
-    /// Reads a model written by [`Model::to_bytes`] (or [`Model::save`]).
+    /// Reads a model written by [`Model::to_bytes`] (or `Model::save`).
     ///
     /// # Errors
     /// A [`LoadError`] saying what is wrong with the bytes: not a model, truncated or padded,

@@ -34,7 +34,7 @@ use rand::Rng;
 /// With the default [`Inline`] storage everything is stored in the layer: a
 /// `Dense<f32, 2, 4, Relu>` is exactly `(2·4 + 4)·4 = 48` bytes, and [`Dense::from_parts`] is a
 /// `const fn`, so a layer can live in a `static` (in flash on a microcontroller). With the
-/// [`Heap`](super::Heap) storage (`std`), written [`HeapDense`], the arrays are boxed.
+/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed.
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -140,8 +140,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> LayerShape for
     const OUTPUTS: usize = OUT;
 }
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> for Dense<T, IN, OUT, A, S>
-{
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> for Dense<T, IN, OUT, A, S> {
     const PARAMS: usize = IN * OUT + OUT;
     const TENSORS: usize = 2;
 

@@ -2,7 +2,7 @@ use super::LayerShape;
 #[cfg(doc)]
 use super::decimal;
 use super::fingerprint::Fingerprint;
-use crate::{Layer, Parameters, Scalar, TensorInfo, TensorKind, TensorShape};
+use crate::{Layer, Parameters, Scalar};
 use core::fmt;
 use core::marker::PhantomData;
 use rand::Rng;
@@ -106,20 +106,8 @@ impl<T: Scalar, const N: usize, const RATE: u32> Layer<T, N, N> for Dropout<T, N
 }
 
 impl<T: Scalar, const N: usize, const RATE: u32> Parameters<T> for Dropout<T, N, RATE> {
-    const PARAMS: usize = 0;
-    const TENSORS: usize = 0;
-
     fn zeroed() -> Self {
         Self::NEW
-    }
-    fn tensor(&self, _index: usize) -> &[T] {
-        &[]
-    }
-    fn tensor_mut(&mut self, _index: usize) -> &mut [T] {
-        &mut []
-    }
-    fn tensor_info(_index: usize) -> TensorInfo {
-        TensorInfo { name: "", kind: TensorKind::Bias, shape: TensorShape::new(&[0]) }
     }
 }
 

@@ -22,7 +22,7 @@
 //! in a `static` in flash while its state lives in RAM.
 //!
 //! The network that `network!` declares is wired by plain generic code in
-//! [`crate::network`]; the example `examples/custom_layer.rs` builds, trains, checks and saves
+//! [`network`](mod@crate::network); the example `examples/custom_layer.rs` builds, trains, checks and saves
 //! a network with a layer and an activation defined outside this crate.
 
 mod dense;
@@ -31,12 +31,12 @@ mod dropout;
 pub mod fingerprint;
 mod storage;
 
+#[cfg(feature = "std")]
+pub use dense::HeapDense;
 pub use dense::{Dense, DenseTape};
 pub use dropout::{Dropout, DropoutTape};
 #[cfg(feature = "std")]
 pub use storage::Heap;
-#[cfg(feature = "std")]
-pub use dense::HeapDense;
 pub use storage::{Inline, Storage};
 
 use crate::{Activation, Init, Parameters, Scalar};

@@ -20,20 +20,12 @@ pub trait Storage: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
         + Send
         + Sync;
     /// A vector of `N` values.
-    type Vector<T: Scalar, const N: usize>: Borrow<[T; N]>
-        + BorrowMut<[T; N]>
-        + Clone
-        + Debug
-        + PartialEq
-        + Send
-        + Sync;
+    type Vector<T: Scalar, const N: usize>: Borrow<[T; N]> + BorrowMut<[T; N]> + Clone + Debug + PartialEq + Send + Sync;
     /// Name shown in `Debug` output next to the layer's kind.
     const NAME: &'static str;
 
     /// A matrix with every element `value`, built in place.
-    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(
-        value: T,
-    ) -> Self::Matrix<T, IN, OUT>;
+    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(value: T) -> Self::Matrix<T, IN, OUT>;
     /// A vector with every element `value`, built in place.
     fn vector<T: Scalar, const N: usize>(value: T) -> Self::Vector<T, N>;
 }
@@ -49,9 +41,7 @@ impl Storage for Inline {
     const NAME: &'static str = "inline";
 
     #[inline]
-    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(
-        value: T,
-    ) -> [[T; IN]; OUT] {
+    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(value: T) -> [[T; IN]; OUT] {
         [[value; IN]; OUT]
     }
     #[inline]
@@ -71,14 +61,11 @@ pub struct Heap;
 
 #[cfg(feature = "std")]
 impl Storage for Heap {
-    type Matrix<T: Scalar, const IN: usize, const OUT: usize> =
-        std::boxed::Box<[[T; IN]; OUT]>;
+    type Matrix<T: Scalar, const IN: usize, const OUT: usize> = std::boxed::Box<[[T; IN]; OUT]>;
     type Vector<T: Scalar, const N: usize> = std::boxed::Box<[T; N]>;
     const NAME: &'static str = "heap";
 
-    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(
-        value: T,
-    ) -> std::boxed::Box<[[T; IN]; OUT]> {
+    fn matrix<T: Scalar, const IN: usize, const OUT: usize>(value: T) -> std::boxed::Box<[[T; IN]; OUT]> {
         boxed_array(std::vec![[value; IN]; OUT])
     }
     fn vector<T: Scalar, const N: usize>(value: T) -> std::boxed::Box<[T; N]> {

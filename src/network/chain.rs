@@ -144,11 +144,7 @@ where
     }
     fn tensor_info(index: usize) -> TensorInfo {
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;
-        if index < own {
-            <At<N, T, K> as Parameters<T>>::tensor_info(index)
-        } else {
-            R::tensor_info(index - own)
-        }
+        if index < own { <At<N, T, K> as Parameters<T>>::tensor_info(index) } else { R::tensor_info(index - own) }
     }
     fn tensor_layer(index: usize) -> &'static str {
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;

@@ -108,7 +108,7 @@ pub enum Descent {
     NonFiniteGradient,
 }
 
-/// A whole network from `[T; IN]` to `[T; OUT]`, as declared with [`network!`](crate::network).
+/// A whole network from `[T; IN]` to `[T; OUT]`, as declared with [`network!`](macro@crate::network).
 ///
 /// Generic code (training loops, benchmarks, serialization) is written against this trait:
 ///
@@ -209,9 +209,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
 
     #[inline]
     fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
-        crate::batch::run_blocks(inputs, outputs, |x| {
-            N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x)
-        });
+        crate::batch::run_blocks(inputs, outputs, |x| N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x));
     }
 
     #[inline]

@@ -44,7 +44,11 @@ pub fn uniform(rng: &mut Xoshiro128PlusPlus, low: f64, high: f64) -> f64 {
 /// [`Layer::descend`] against `θ − rate·∂L/∂θ`. The training forward pass always draws from the
 /// same seed, so stochastic layers see the same mask in every evaluation. Returns the number of
 /// values checked.
-pub fn check_layer<L: Layer<f64, IN, OUT>, const IN: usize, const OUT: usize>(layer: &L, x: &[f64; IN], seed: u64) -> usize {
+pub fn check_layer<L: Layer<f64, IN, OUT>, const IN: usize, const OUT: usize>(
+    layer: &L,
+    x: &[f64; IN],
+    seed: u64,
+) -> usize {
     let mut rng = rng(seed);
     let w: [f64; OUT] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0));
     let loss = |layer: &L, x: &[f64; IN]| -> f64 {

@@ -1,5 +1,6 @@
 //! Data preparation (generators, shuffling, scaling, splitting) and metrics.
 
+use crate::common::rng;
 use constnet::data::{
     DataError, MinMaxScaler, Split, Standardizer, circles, index_below, moons, noisy_sine, shuffle, shuffle_pairs,
     split, xor,
@@ -9,7 +10,6 @@ use constnet::metrics::{
 };
 use constnet::prelude::*;
 use core::f64::consts::PI;
-use crate::common::rng;
 
 fn radius(p: &[f64; 2]) -> f64 {
     p[0].hypot(p[1])

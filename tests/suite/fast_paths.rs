@@ -4,13 +4,13 @@
 //! back-propagation into a gradient buffer followed by `Sgd::step`, and the fast activations
 //! against the exact ones.
 
+use crate::common::rng;
 use constnet::loss::{BinaryCrossEntropy, Loss, Mse, SparseCategoricalCrossEntropy};
 use constnet::optim::{Momentum, Optimizer, Schedule, Sgd};
 use constnet::prelude::*;
 use constnet::rand::RngExt;
 use constnet::train::{FitConfig, FitData, Regularization, TrainError, Trainer};
 use constnet::{ActivationKind, FastSigmoid, FastSoftmax, FastTanh};
-use crate::common::rng;
 
 fn inputs<const N: usize>(n: usize, seed: u64) -> Vec<[f32; N]> {
     let mut r = rng(seed);

@@ -1,12 +1,12 @@
 //! Finite-difference gradient checks in f64 (central differences, relative tolerance 1e-6)
 //! for every loss, every activation inside a `Dense` layer, and whole `network!` networks.
 
+use crate::common::{H, assert_gradient as assert_close, check_layer, rng, uniform};
 use constnet::loss::{
     BinaryCrossEntropy, CategoricalCrossEntropy, HalfMse, Loss, Mae, Mse, SparseCategoricalCrossEntropy,
     SumSquaredError,
 };
 use constnet::prelude::*;
-use crate::common::{H, assert_gradient as assert_close, check_layer, rng, uniform};
 
 /// `∂L/∂ŷ` of a loss against central differences of `L`.
 fn check_loss_gradient<L: Loss<f64, 4>>(loss: L, prediction: [f64; 4], target: L::Target) {

@@ -1,10 +1,10 @@
 //! What `network!` generates: constants, constructors, traits, layout.
 
+use crate::common::Circles;
 use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use constnet::{InitError, TensorKind};
 use core::mem::size_of;
-use crate::common::Circles;
 
 network! {
     /// A network generic over its scalar.

@@ -1,6 +1,7 @@
 //! Training: the seed's worked step, optimizers and schedules against hand-computed values,
 //! stopping rules, typed errors, determinism, and convergence on the seed problems.
 
+use crate::common::{Circles, rng};
 use constnet::data::{circles, noisy_sine, shuffle_pairs, split, xor};
 use constnet::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, HalfMse, Mse, SparseCategoricalCrossEntropy};
 use constnet::optim::{Adam, AdamW, Adamax, Momentum, OptimError, Optimizer, RmsProp, Schedule, Sgd};
@@ -11,7 +12,6 @@ use constnet::train::{
     TrainError, Trainer,
 };
 use std::time::Instant;
-use crate::common::{Circles, rng};
 
 // ---------------------------------------------------------------------------------------------
 // The tree-age step (worked examples §1)
