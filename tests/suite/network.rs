@@ -287,3 +287,113 @@ fn custom_activation_by_path() {
     let net = Cubic::from_layers(Dense::from_parts([[2.0]], [0.0]));
     assert_eq!(net.forward(&[1.5]), [27.0]);
 }
+
+/// A running sum: a layer with state between calls and no parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integrator<T, const N: usize>(core::marker::PhantomData<T>);
+
+impl<T, const N: usize> constnet::LayerShape for Integrator<T, N> {
+    const INPUTS: usize = N;
+    const OUTPUTS: usize = N;
+}
+
+impl<T: Scalar, const N: usize> Parameters<T> for Integrator<T, N> {
+    fn zeroed() -> Self {
+        Integrator(core::marker::PhantomData)
+    }
+}
+
+/// The running sum `sₜ = sₜ₋₁ + xₜ`, from `s₀ = 0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sum<T, const N: usize>([T; N]);
+
+impl<T: Scalar, const N: usize> Default for Sum<T, N> {
+    fn default() -> Self {
+        Sum([T::ZERO; N])
+    }
+}
+
+impl<T: Scalar, const N: usize> Layer<T, N, N> for Integrator<T, N> {
+    type Tape = constnet::DenseTape<T, N>;
+    type State = Sum<T, N>;
+    const FINGERPRINT: u64 = constnet::layer::fingerprint::Fingerprint::new("Integrator").usize(N).finish();
+
+    fn forward(&self, x: &[T; N]) -> [T; N] {
+        *x
+    }
+    fn forward_step(&self, state: &mut Sum<T, N>, x: &[T; N]) -> [T; N] {
+        for (s, &v) in state.0.iter_mut().zip(x) {
+            *s += v;
+        }
+        state.0
+    }
+    fn forward_train<R: constnet::rand::Rng + ?Sized>(&self, x: &[T; N], tape: &mut Self::Tape, _: &mut R) {
+        tape.y = *x;
+    }
+    fn output(tape: &Self::Tape) -> &[T; N] {
+        &tape.y
+    }
+    fn input_gradient(&self, _: &[T; N], _: &Self::Tape, d: &[T; N]) -> [T; N] {
+        *d
+    }
+}
+
+network! {
+    /// A stateful layer between two dense ones.
+    struct Accumulate<f64> {
+        before: Dense<2, 2, Identity>,
+        sum: Integrator<2>,
+        after: Dense<2, 1, Identity>,
+    }
+}
+
+static ACCUMULATE: Accumulate = Accumulate::from_layers(
+    Dense::from_parts([[1.0, 0.0], [0.0, 2.0]], [0.0; 2]),
+    Integrator(core::marker::PhantomData),
+    Dense::from_parts([[1.0, 1.0]], [0.0]),
+);
+
+#[test]
+fn stateful_layers_keep_their_state_outside_the_static_weights() {
+    // The weights are a `static`; the state is a separate value, reset by `Default`.
+    let mut state = <Accumulate as Network<f64, 2, 1>>::State::default();
+    let xs = [[1.0, 1.0], [0.5, -1.0], [2.0, 0.0]];
+    let ys: Vec<f64> = xs.iter().map(|x| ACCUMULATE.forward_step(&mut state, x)[0]).collect();
+    // Running sums of x₀ + 2·x₁: 3, then 3 + (0.5 − 2) = 1.5, then 1.5 + 2 = 3.5.
+    assert_eq!(ys, [3.0, 1.5, 3.5]);
+    state = Default::default();
+    assert_eq!(ACCUMULATE.forward_step(&mut state, &[1.0, 1.0]), [3.0]);
+    // Stateless inference is the start of a sequence; networks without state step like forward.
+    assert_eq!(ACCUMULATE.forward(&[1.0, 1.0]), [3.0]);
+    let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(2));
+    let mut none = <Circles as Network<f32, 2, 1>>::State::default();
+    assert_eq!(core::mem::size_of_val(&none), 0);
+    assert_eq!(net.forward_step(&mut none, &[0.2, 0.1]), net.forward(&[0.2, 0.1]));
+    // A parameter-free user layer adds nothing to the parameters or their bytes.
+    assert_eq!(Accumulate::PARAMS, 6 + 3);
+    assert_eq!(size_of::<Accumulate>(), 9 * 8);
+}
+
+network! {
+    struct ExactTanh<f32> { hidden: Dense<3, 5, Tanh>, output: Dense<5, 2, Sigmoid> }
+}
+network! {
+    struct FastTanhNet<f32> { hidden: Dense<3, 5, FastTanh>, output: Dense<5, 2, FastSigmoid> }
+}
+
+#[test]
+fn models_trained_exact_load_into_the_fast_twin() {
+    use constnet::io::Model;
+    assert_eq!(<ExactTanh as Model<f32>>::FINGERPRINT, <FastTanhNet as Model<f32>>::FINGERPRINT);
+    let exact = ExactTanh::random(&mut Xoshiro128PlusPlus::seed_from_u64(6));
+    let mut bytes = [0u8; ExactTanh::BYTES];
+    exact.to_bytes(&mut bytes).unwrap();
+    let fast = FastTanhNet::from_bytes(&bytes).unwrap();
+    let x = [0.3, -0.2, 0.9];
+    for (a, b) in exact.forward(&x).iter().zip(fast.forward(&x)) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    // Another function is another architecture.
+    network! { struct ReluNet<f32> { hidden: Dense<3, 5, Relu>, output: Dense<5, 2, Sigmoid> } }
+    assert!(ReluNet::from_bytes(&bytes).is_err());
+}
