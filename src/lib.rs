@@ -162,6 +162,12 @@ pub use scalar::Scalar;
 /// assert_eq!(y, [0.5]);
 /// ```
 ///
+/// # Big networks
+/// Weights are inline, so a big network is big on the stack (and training keeps about five
+/// copies). `network!` warns at compile time when the weights pass 256 KiB; see "Big networks" in
+/// [`Network`]: declare the big layers as `HeapDense` (`std`), or allow the warning for a network
+/// that lives in a `static`.
+///
 /// # Errors
 /// Grammar and naming problems are one line each at the offending token: an empty network,
 /// duplicate or reserved layer names, something that is not a path where a layer belongs, a
@@ -214,10 +220,18 @@ macro_rules! include_model {
 }
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
+///
+/// Besides the layers, activations and traits, it brings the training loop ([`Trainer`](crate::train::Trainer),
+/// [`FitConfig`](crate::train::FitConfig), [`FitData`](crate::train::FitData), …), the common
+/// losses and optimizers, and the learning-rate [`Schedule`](crate::optim::Schedule). The rest of
+/// the losses and optimizers are in [`loss`](crate::loss) and [`optim`](crate::optim).
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
     pub use crate::io::Model;
+    pub use crate::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, Mse, SparseCategoricalCrossEntropy};
+    pub use crate::optim::{Adam, Momentum, Schedule, Sgd};
+    pub use crate::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,

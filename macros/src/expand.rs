@@ -112,7 +112,23 @@ fn structure(net: &Network<'_>) -> TokenStream {
 /// layer taking what the one before gives. They read the widths through `LayerShape` with a
 /// concrete scalar, so they are free `const` items even in a generic network.
 fn checks(net: &Network<'_>) -> TokenStream {
-    let mut out = TokenStream::new();
+    let probe_net = match net.generic {
+        Some(_) => {
+            let name = net.name;
+            quote!(#name<f32>)
+        }
+        None => {
+            let name = net.name;
+            quote!(#name)
+        }
+    };
+    let attrs = net.attrs.iter().filter(|a| a.path().is_ident("allow"));
+    let mut out = quote_spanned!(net.name.span()=>
+        #(#attrs)*
+        const _: () = ::constnet::__private::SizeCheck::<{
+            ::core::mem::size_of::<#probe_net>() > ::constnet::__private::LARGE_NETWORK_BYTES
+        }>::check();
+    );
     for (k, layer) in net.layers.iter().enumerate() {
         let (name, probe) = (layer.name.to_string(), &layer.probe);
         let (inputs, outputs) = (layer.width(quote!(INPUTS), false), layer.width(quote!(OUTPUTS), false));

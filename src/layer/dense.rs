@@ -34,7 +34,8 @@ use rand::Rng;
 /// With the default [`Inline`] storage everything is stored in the layer: a
 /// `Dense<f32, 2, 4, Relu>` is exactly `(2·4 + 4)·4 = 48` bytes, and [`Dense::from_parts`] is a
 /// `const fn`, so a layer can live in a `static` (in flash on a microcontroller). With the
-/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed.
+/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed: use it for layers too
+/// big for a thread's stack (see "Big networks" in [`Network`](crate::Network)).
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -246,6 +247,14 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> Ou
     #[inline(always)]
     fn pre_activation(tape: &Self::Tape) -> &[T; OUT] {
         &tape.z
+    }
+
+    #[inline]
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]) {
+        let z = self.pre_activation(x);
+        let mut y = [T::ZERO; OUT];
+        A::apply(&z, &mut y);
+        (z, y)
     }
 }
 

@@ -90,6 +90,8 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn init<R: Rng + ?Sized>(net: &mut N, rng: &mut R, init: Init);
     /// Inference.
     fn forward(net: &N, x: &[T; IN]) -> [T; OUT];
+    /// Inference that also gives the last layer's pre-activation: `(z, y)`.
+    fn forward_logits(net: &N, x: &[T; IN]) -> ([T; OUT], [T; OUT]);
     /// Inference on a feature-major block of `S` samples.
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; IN]) -> [[T; S]; OUT];
     /// One step of a sequence, updating every layer's state.
@@ -158,6 +160,11 @@ where
     fn forward(net: &N, x: &[T; FROM]) -> [T; OUT] {
         let h = net.layer().forward(reshape(x));
         R::forward(net, &h)
+    }
+    #[inline(always)]
+    fn forward_logits(net: &N, x: &[T; FROM]) -> ([T; OUT], [T; OUT]) {
+        let h = net.layer().forward(reshape(x));
+        R::forward_logits(net, &h)
     }
     #[inline(always)]
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; FROM]) -> [[T; S]; OUT] {
@@ -291,6 +298,10 @@ where
     #[inline(always)]
     fn forward(net: &N, x: &[T; FROM]) -> [T; OUT] {
         net.layer().forward(reshape(x))
+    }
+    #[inline(always)]
+    fn forward_logits(net: &N, x: &[T; FROM]) -> ([T; OUT], [T; OUT]) {
+        net.layer().forward_logits(reshape(x))
     }
     #[inline(always)]
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; FROM]) -> [[T; S]; OUT] {

@@ -126,6 +126,17 @@ pub enum Descent {
 ///
 /// The network value doubles as its own gradient and optimizer-state container: the gradients
 /// of a `Circles<f32>` are a `Circles<f32>` (see [`Parameters`]).
+///
+/// # Big networks
+/// A network is its weights, inline: a 784-128-10 MNIST classifier of `Dense` layers is 400 KB,
+/// and training keeps about five of them (the network, the gradients, Adam's two moments, the
+/// early-stopping snapshot). That overflows a test thread's 2 MiB stack and a debug main thread's
+/// 8 MiB. `network!` warns at compile time when a network's weights pass 256 KiB; declare the big
+/// layers as [`HeapDense`](crate::layer::Dense) (`std` feature: the same layer with its arrays
+/// boxed, so the network, its gradients and the optimizer state are a few pointers each), or put
+/// an inline network in a `static` (in flash on a microcontroller) and allow the warning with
+/// `#[allow(deprecated)]` on its declaration. Networks are created in place
+/// ([`Network::random`] zeroes then initialises each layer where it stands).
 pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     Parameters<T> + Clone + Debug + PartialEq + Send + Sync
 {
@@ -155,6 +166,10 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
 
     /// Inference: runs every layer in turn, on the stack.
     fn forward(&self, x: &[T; IN]) -> [T; OUT];
+    /// Inference that also gives the output layer's pre-activation: `(z, y)`, `y = forward(x)`.
+    /// [`Trainer::evaluate`](crate::train::Trainer::evaluate) uses it so that a loss on held-out
+    /// data is computed exactly as in training (cross-entropies from the logits).
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]);
     /// Inference on many samples: `outputs[k] = forward(&inputs[k])`, up to rounding, computed in
     /// blocks of [`BLOCK`](crate::batch::BLOCK) samples that every layer processes together,
     /// vectorised across samples (see [`crate::batch`]). No allocation.
@@ -208,6 +223,11 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
     }
 
     #[inline]
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]) {
+        N::Layers::forward_logits(self, x)
+    }
+
+    #[inline]
     fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
         crate::batch::run_blocks(inputs, outputs, |x| N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x));
     }
@@ -255,7 +275,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
     #[inline(always)]
     fn descend(&mut self, tape: &Self::Tape, delta: &[T; OUT], rate: T, clip_norm: Option<T>) -> Descent {
         let (signals, norm2) = N::Layers::signals_params(self, &tape.input, &tape.layers, delta);
-        match crate::train::gradient_scale(norm2, clip_norm) {
+        match crate::train::gradient_scale(norm2, clip_norm, rate) {
             Some(scale) => {
                 N::Layers::descend(self, &tape.input, &tape.layers, &signals, rate * scale);
                 Descent::Applied
