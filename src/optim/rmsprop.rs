@@ -34,13 +34,13 @@ impl<T: Scalar> Optimizer<T> for RmsProp {
     fn new_state<N: Parameters<T>>(&self) -> N {
         N::zeroed()
     }
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, mean_square: &mut N, lr: T) {
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, mean_square: &mut N, lr: T) -> bool {
         let rho = T::from_f64(self.rho);
         let c = T::ONE - rho;
         let eps = T::from_f64(self.epsilon);
         for_each_with(params, grads, mean_square, |p, g, v| {
             *v = rho * *v + c * g * g;
             *p -= lr * g / (v.sqrt() + eps);
-        });
+        })
     }
 }

@@ -750,8 +750,9 @@ fn an_update_that_would_overflow_is_not_applied_and_one_that_did_is_reported() {
             Ok(())
         }
         fn new_state<N: Parameters<f32>>(&self) {}
-        fn step<N: Parameters<f32>>(&self, params: &mut N, _: &N, _: &mut (), _: f32) {
+        fn step<N: Parameters<f32>>(&self, params: &mut N, _: &N, _: &mut (), _: f32) -> bool {
             params.scale(1e30);
+            params.all_finite()
         }
     }
     let mut net = Linear::from_layers(Dense::from_parts([[1e10]], [0.0]));
