@@ -55,7 +55,7 @@ pub trait Model<T: Scalar>: Parameters<T> {
         Ok(len)
     }
 
-    /// Reads a model written by [`Model::to_bytes`] (or [`Model::save`]).
+    /// Reads a model written by [`Model::to_bytes`] (or `Model::save`).
     ///
     /// # Errors
     /// A [`LoadError`] saying what is wrong with the bytes: not a model, truncated or padded,
@@ -84,10 +84,11 @@ pub trait Model<T: Scalar>: Parameters<T> {
         Ok(())
     }
 
-    /// Writes the model to the file at `path` atomically: into a temporary file in the same
-    /// directory, flushed to disk, then renamed over `path`. A crash leaves either the old file
-    /// or the new one, never a half-written model. The parameters are streamed through a small
-    /// stack buffer; only the temporary file's name is allocated. Requires the `std` feature.
+    /// Writes the model to the file at `path` atomically: into a uniquely named temporary file
+    /// in the same directory, flushed to disk, then renamed over `path`. A crash leaves either
+    /// the old file or the new one, never a half-written model. The parameters are streamed
+    /// through a small stack buffer. Symbolic links, permissions and concurrent saves: see
+    /// [Model files](super#model-files). Requires the `std` feature.
     ///
     /// # Errors
     /// [`FileError::Io`](super::FileError::Io) naming the step that failed; the temporary file
