@@ -518,7 +518,7 @@ fn the_epoch_report_prints_a_progress_line() {
     };
     assert_eq!(
         report.to_string(),
-        "epoch  3/50  loss 0.12346  acc  98.12%  val_loss 0.20000  val_acc  97.00%  lr 1.000e-3  90000 samples/s"
+        "epoch  3/50  loss 0.12346  acc  98.12%  val_loss 0.20000  val_acc  97.00%  lr 1.000e-3  90.0 k samples/s"
     );
 }
 
