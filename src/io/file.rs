@@ -32,6 +32,7 @@ use tempfile::{Builder, NamedTempFile};
 
 /// Why [`Model::save`] or [`Model::load`] failed.
 #[derive(Debug)]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 #[non_exhaustive]
 pub enum FileError {
     /// The file system refused.

@@ -94,6 +94,7 @@ pub trait Model<T: Scalar>: Parameters<T> {
     /// [`FileError::Io`](super::FileError::Io) naming the step that failed; the temporary file
     /// is removed.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     fn save<P: AsRef<std::path::Path>>(&self, path: P) -> Result<(), super::FileError> {
         super::file::save::<T, Self>(self, path.as_ref())
     }
@@ -106,6 +107,7 @@ pub trait Model<T: Scalar>: Parameters<T> {
     /// [`FileError::Io`](super::FileError::Io) if the file cannot be read,
     /// [`FileError::Format`](super::FileError::Format) if its contents are not this network.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     fn load<P: AsRef<std::path::Path>>(path: P) -> Result<Self, super::FileError> {
         super::file::load::<T, Self>(path.as_ref())
     }
