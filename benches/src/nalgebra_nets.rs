@@ -66,6 +66,7 @@ impl<const I: usize, const O: usize> Layer<I, O> {
     /// `W·x + b`. By reference: `self.w * x` would move (copy) the whole matrix into the
     /// multiplication on every call (401 KB for mnist's first layer).
     #[inline]
+    #[allow(clippy::op_ref, reason = "clippy's suggestion, `self.w * x`, copies the matrix on every call")]
     pub fn z(&self, x: &SVector<f32, I>) -> SVector<f32, O> {
         &self.w * x + &self.b
     }
