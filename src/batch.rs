@@ -1,7 +1,7 @@
 //! Batched inference: many samples through a network at once, vectorised across samples.
 //!
-//! [`network!`](crate::network) generates `forward_batch(&self, inputs, outputs)` on every
-//! network. It cuts the inputs into blocks of [`BLOCK`] samples, transposes each block to the
+//! Every network has `forward_batch(&self, inputs, outputs)`
+//! ([`Network::forward_batch`](crate::Network::forward_batch)). It cuts the inputs into blocks of [`BLOCK`] samples, transposes each block to the
 //! feature-major layout `x[i][s]` (input `i` of sample `s`), runs every layer's
 //! [`Layer::forward_block`](crate::Layer::forward_block) on it, and transposes the outputs
 //! back. In that layout each inner loop runs across the samples of the block, so the compiler
@@ -27,8 +27,8 @@
 
 use crate::Scalar;
 
-/// Samples per block: two SIMD registers of `f32` (32 when the build targets AVX-512, 16 with
-/// AVX, else 8).
+/// Samples per block: 16 when the build targets AVX (one AVX-512 or two AVX registers of `f32`),
+/// else 8 (two SSE registers).
 pub const BLOCK: usize = crate::kernel::BLOCK;
 
 /// Runs `block` over `inputs` [`BLOCK`] samples at a time and writes the results to `outputs`.
@@ -39,7 +39,7 @@ pub const BLOCK: usize = crate::kernel::BLOCK;
 /// # Panics
 /// If `inputs` and `outputs` differ in length.
 #[inline]
-pub fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
+pub(crate) fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
     inputs: &[[T; IN]],
     outputs: &mut [[T; OUT]],
     mut block: impl FnMut(&[[T; BLOCK]; IN]) -> [[T; BLOCK]; OUT],

@@ -28,7 +28,8 @@ const INPUT_CHUNK: usize = 256;
 /// loop over inputs with gathers.
 const TILE_ROWS: usize = 4;
 
-/// `Σ aᵢ·bᵢ`.
+#[cfg(test)]
+/// `Σ aᵢ·bᵢ`, accumulated in [`Scalar::Accumulator`] and rounded once.
 ///
 /// Short vectors (`N < 16`) are summed as a balanced tree of pairs, so the dependency chain is
 /// `⌈log₂ N⌉` additions long instead of `N`; longer ones in [`LANES`] interleaved partial sums
@@ -36,42 +37,54 @@ const TILE_ROWS: usize = 4;
 /// reproducible across runs and platforms.
 #[inline(always)]
 pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
+    T::narrow(dot_acc(a, b))
+}
+
+/// [`dot`] before the final rounding.
+#[inline(always)]
+fn dot_acc<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
     if N < 2 * LANES {
-        return tree_sum(core::array::from_fn::<T, N, _>(|i| a[i] * b[i]));
+        let zero = T::ZERO.widen();
+        return tree_sum(core::array::from_fn::<T::Accumulator, N, _>(|i| a[i].mul_acc(b[i], zero)), zero);
     }
     dot_in_lanes::<T, N, LANES>(a, b)
 }
 
 /// `Σ aᵢ·bᵢ` in `L` interleaved partial sums, added as a tree at the end.
 #[inline(always)]
-fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N]) -> T {
-    let mut acc = [T::ZERO; L];
+fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
+    let zero = T::ZERO.widen();
+    let mut acc = [zero; L];
     let (a_body, a_tail) = a.as_chunks::<L>();
     let (b_body, b_tail) = b.as_chunks::<L>();
     for (ca, cb) in a_body.iter().zip(b_body) {
         for l in 0..L {
-            acc[l] = ca[l].mul_add(cb[l], acc[l]);
+            acc[l] = ca[l].mul_acc(cb[l], acc[l]);
         }
     }
     for (l, (&x, &y)) in a_tail.iter().zip(b_tail).enumerate() {
-        acc[l] = x.mul_add(y, acc[l]);
+        acc[l] = x.mul_acc(y, acc[l]);
     }
-    tree_sum(acc)
+    tree_sum(acc, zero)
 }
 
-/// Sum of `N` values as a balanced binary tree: `⌈log₂ N⌉` dependent additions.
+/// Sum of `N` values as a balanced binary tree: `⌈log₂ N⌉` dependent additions (`zero` for
+/// `N = 0`).
 #[inline(always)]
-pub fn tree_sum<T: Scalar, const N: usize>(mut v: [T; N]) -> T {
+pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V; N], zero: V) -> V {
     let mut n = N;
     while n > 1 {
         let half = n / 2;
         let rest = n - half;
         for i in 0..half {
-            v[i] += v[i + rest];
+            v[i] = v[i] + v[i + rest];
         }
         n = rest;
     }
-    if N == 0 { T::ZERO } else { v[0] }
+    match v.first() {
+        Some(&sum) => sum,
+        None => zero,
+    }
 }
 
 /// `Σ vᵢ²` over a slice of any length, in [`LANES`] independent partial sums.
@@ -87,12 +100,12 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
     for (l, &x) in tail.iter().enumerate() {
         acc[l] = x.mul_add(x, acc[l]);
     }
-    tree_sum(acc)
+    tree_sum(acc, T::ZERO)
 }
 
 /// A dot product in 16 partial sums behind a call boundary; see [`mat_vec`].
 #[inline(never)]
-fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
+fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
     dot_in_lanes::<T, N, { 2 * LANES }>(a, b)
 }
 
@@ -108,56 +121,57 @@ pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
     b: &[T; OUT],
     x: &[T; IN],
 ) -> [T; OUT] {
-    let mut z = *b;
+    let zero = T::ZERO.widen();
+    let mut z = b.map(T::widen);
     if IN < LANES {
         // Two interleaved column sums halve the dependency chain.
-        let mut odd = [T::ZERO; OUT];
+        let mut odd = [zero; OUT];
         for i in 0..IN {
             let acc = if i % 2 == 0 { &mut z } else { &mut odd };
             for j in 0..OUT {
-                acc[j] = w[j][i].mul_add(x[i], acc[j]);
+                acc[j] = w[j][i].mul_acc(x[i], acc[j]);
             }
         }
         if IN > 1 {
             for j in 0..OUT {
-                z[j] += odd[j];
+                z[j] = z[j] + odd[j];
             }
         }
-        return z;
+        return z.map(T::narrow);
     }
     if (2 * LANES..8 * LANES).contains(&IN) {
         // Mid widths: one call per row. Inlined, LLVM vectorises this row loop across rows
         // (gathering weights 16 rows apart), several times slower than a dot product per row.
         for (zj, row) in z.iter_mut().zip(w) {
-            *zj += row_dot(row, x);
+            *zj = *zj + row_dot(row, x);
         }
-        return z;
+        return z.map(T::narrow);
     }
     let (groups, rest) = w.as_chunks::<ROWS>();
     let (x_body, x_tail) = x.as_chunks::<LANES>();
     for (g, rows) in groups.iter().enumerate() {
-        let mut acc = [[T::ZERO; LANES]; ROWS];
+        let mut acc = [[zero; LANES]; ROWS];
         for (c, xc) in x_body.iter().enumerate() {
             for r in 0..ROWS {
                 let wc = &rows[r][c * LANES..c * LANES + LANES];
                 for l in 0..LANES {
-                    acc[r][l] = wc[l].mul_add(xc[l], acc[r][l]);
+                    acc[r][l] = wc[l].mul_acc(xc[l], acc[r][l]);
                 }
             }
         }
         let tail_start = x_body.len() * LANES;
         for r in 0..ROWS {
             for (t, &xv) in x_tail.iter().enumerate() {
-                acc[r][t] = rows[r][tail_start + t].mul_add(xv, acc[r][t]);
+                acc[r][t] = rows[r][tail_start + t].mul_acc(xv, acc[r][t]);
             }
-            z[g * ROWS + r] += tree_sum(acc[r]);
+            z[g * ROWS + r] = z[g * ROWS + r] + tree_sum(acc[r], zero);
         }
     }
     let done = groups.len() * ROWS;
     for (k, row) in rest.iter().enumerate() {
-        z[done + k] += dot(row, x);
+        z[done + k] = z[done + k] + dot_acc(row, x);
     }
-    z
+    z.map(T::narrow)
 }
 
 /// `Z = W·X + b` for a block of [`BLOCK`]-many samples stored feature-major: `x[i][s]` is input
@@ -172,21 +186,22 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     b: &[T; OUT],
     x: &[[T; S]; IN],
 ) -> [[T; S]; OUT] {
-    let mut z = [[T::ZERO; S]; OUT];
+    let zero = T::ZERO.widen();
+    let mut z = [[zero; S]; OUT];
     let (w_tiles, w_rest) = w.as_chunks::<TILE_ROWS>();
     let (b_tiles, b_rest) = b.as_chunks::<TILE_ROWS>();
     let (z_tiles, z_rest) = z.as_chunks_mut::<TILE_ROWS>();
     if IN <= INPUT_CHUNK {
         for ((rows, bias), out) in w_tiles.iter().zip(b_tiles).zip(z_tiles) {
-            let mut acc = [[T::ZERO; S]; TILE_ROWS];
+            let mut acc = [[zero; S]; TILE_ROWS];
             for (a, &bj) in acc.iter_mut().zip(bias) {
-                *a = [bj; S];
+                *a = [bj.widen(); S];
             }
             for (i, xi) in x.iter().enumerate() {
                 for r in 0..TILE_ROWS {
                     let w = rows[r][i];
                     for s in 0..S {
-                        acc[r][s] = w.mul_add(xi[s], acc[r][s]);
+                        acc[r][s] = w.mul_acc(xi[s], acc[r][s]);
                     }
                 }
             }
@@ -195,7 +210,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     } else {
         for (out, bias) in z_tiles.iter_mut().zip(b_tiles) {
             for (o, &bj) in out.iter_mut().zip(bias) {
-                *o = [bj; S];
+                *o = [bj.widen(); S];
             }
         }
         let mut start = 0;
@@ -207,7 +222,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
                     for r in 0..TILE_ROWS {
                         let w = rows[r][i];
                         for s in 0..S {
-                            acc[r][s] = w.mul_add(x[i][s], acc[r][s]);
+                            acc[r][s] = w.mul_acc(x[i][s], acc[r][s]);
                         }
                     }
                 }
@@ -220,18 +235,18 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     // accumulator sets so that even a single row has two chains in flight.
     let n = w_rest.len();
     if n > 0 {
-        let mut even = [[T::ZERO; S]; TILE_ROWS];
-        let mut odd = [[T::ZERO; S]; TILE_ROWS];
+        let mut even = [[zero; S]; TILE_ROWS];
+        let mut odd = [[zero; S]; TILE_ROWS];
         for r in 0..n {
-            even[r] = [b_rest[r]; S];
+            even[r] = [b_rest[r].widen(); S];
         }
         let (pairs, last) = x.as_chunks::<2>();
         for (p, [xe, xo]) in pairs.iter().enumerate() {
             for r in 0..n {
                 let (we, wo) = (w_rest[r][2 * p], w_rest[r][2 * p + 1]);
                 for s in 0..S {
-                    even[r][s] = we.mul_add(xe[s], even[r][s]);
-                    odd[r][s] = wo.mul_add(xo[s], odd[r][s]);
+                    even[r][s] = we.mul_acc(xe[s], even[r][s]);
+                    odd[r][s] = wo.mul_acc(xo[s], odd[r][s]);
                 }
             }
         }
@@ -239,7 +254,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
             for r in 0..n {
                 let wl = w_rest[r][IN - 1];
                 for s in 0..S {
-                    even[r][s] = wl.mul_add(xl[s], even[r][s]);
+                    even[r][s] = wl.mul_acc(xl[s], even[r][s]);
                 }
             }
         }
@@ -249,7 +264,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
             }
         }
     }
-    z
+    z.map(|row| row.map(T::narrow))
 }
 
 #[cfg(test)]
@@ -276,8 +291,8 @@ mod tests {
 
     #[test]
     fn tree_sum_and_sum_of_squares_are_exact_on_integers() {
-        assert_eq!(tree_sum([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]), 28.0);
-        assert_eq!(tree_sum::<f32, 0>([]), 0.0);
+        assert_eq!(tree_sum([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 0.0), 28.0);
+        assert_eq!(tree_sum::<f32, 0>([], 0.0), 0.0);
         let v: [f64; 21] = core::array::from_fn(|i| i as f64);
         assert_eq!(sum_of_squares(&v), (0..21).map(|i| (i * i) as f64).sum::<f64>());
     }

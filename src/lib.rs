@@ -66,22 +66,26 @@ pub mod layer;
 pub mod loss;
 pub mod memory;
 pub mod metrics;
-mod network;
+pub mod network;
 pub mod optim;
 mod params;
 mod scalar;
 pub mod train;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use activation::{
-    Activation, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu, Relu, Sigmoid,
-    Softmax, Step, Tanh,
+    Activation, ActivationInfo, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu,
+    Relu, Sigmoid, Softmax, Step, Tanh,
 };
 pub use init::{Init, InitError};
 #[cfg(feature = "std")]
 pub use layer::HeapDense;
-pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer};
+pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, OutputLayer};
 pub use network::Network;
-pub use params::{Parameters, TensorKind};
+pub use params::{Parameters, TensorInfo, TensorKind, TensorShape};
 pub use scalar::Scalar;
 
 /// Declares a network: one struct, one public field per layer, with compile-time shape checks.
@@ -91,47 +95,57 @@ pub use scalar::Scalar;
 /// network! {
 ///     /// docs and attributes are kept
 ///     pub struct NAME<SCALAR> {
-///         layer_name: Dense<INPUTS, OUTPUTS, Activation>,
+///         layer_name: some::path::Kind<ARGS…>,
 ///         …
 ///     }
 /// }
 /// ```
-/// - `SCALAR` is `f32` or `f64`, or a single identifier such as `T` for a network generic over
-///   its scalar (`T: Scalar` is implied; instantiate as `NAME<f32>`).
-/// - Widths are integer literals, `const` items (`HIDDEN`, `sizes::HIDDEN`) or braced constant
-///   expressions (`{ 2 * HIDDEN }`). Literal widths are checked by the macro; widths from
-///   constants by a `const` assertion at the same span. Either way a mismatch is one line:
-///   ``shape mismatch: `hidden2` takes 5 inputs but `hidden1` outputs 4``.
-/// - `Activation` is one of [`Identity`], [`Sigmoid`], [`Tanh`], [`Relu`], [`LeakyRelu`],
-///   [`Softmax`], [`Step`], or a path to your own type implementing [`Activation`].
+/// - `SCALAR` is `f32`, `f64` or any type implementing [`Scalar`] (a path or an alias such as
+///   `Real`). A single capital letter such as `T` instead declares a network generic over its
+///   scalar (`T: Scalar` is implied; instantiate it as `NAME<f32>`).
+/// - Each layer is a path to a layer type, resolved where the macro is called (the prelude
+///   brings constnet's own into scope), written **without its scalar**: the macro inserts the
+///   network's scalar as the layer type's first generic argument, so `Dense<2, 4, Relu>` becomes
+///   `Dense<f32, 2, 4, Relu>` and `my::Scale<4>` becomes `my::Scale<f32, 4>`. Any type that
+///   implements [`LayerShape`] and [`Layer`] is a layer; the last one must be an
+///   [`OutputLayer`]. See [`layer`] for the contract.
+/// - Arguments are passed on unchanged, with two conveniences: a decimal literal (`0.2`, a
+///   dropout rate) is passed as its `f32` bits, since const generics cannot be floats
+///   (see [`layer::decimal`]); a path whose last segment is in `SCREAMING_CASE`
+///   (`sizes::HIDDEN`) is a constant and is braced for you. Widths can also be `{ 2 * HIDDEN }`.
+/// - Activations, like layers, are types in scope: constnet's own through the prelude, your own
+///   by name or path.
+///
+/// Where the layers meet, the macro checks at compile time, at your declaration, that each layer
+/// takes as many values as the one before gives, and that no layer has a zero width or an invalid
+/// parameter: one line each, naming the layers and the numbers.
 ///
 /// # What it generates
 /// For `pub struct Xor<f32> { hidden: Dense<2, 4, Tanh>, output: Dense<4, 1, Sigmoid> }`:
 /// ```text
-/// #[derive(Clone, Debug, PartialEq)]
+/// #[derive(Debug, PartialEq)]
 /// pub struct Xor {
 ///     pub hidden: Dense<f32, 2, 4, Tanh>,
 ///     pub output: Dense<f32, 4, 1, Sigmoid>,
 /// }
-/// pub struct XorTape { pub network_input: [f32; 2], pub hidden: DenseTape<f32, 4>, pub output: DenseTape<f32, 1> }
-///
 /// impl Xor {
 ///     pub const INPUTS: usize = 2;
 ///     pub const OUTPUTS: usize = 1;
 ///     pub const PARAMS: usize = 17;
 ///     pub const fn from_layers(hidden: Dense<f32, 2, 4, Tanh>, output: Dense<f32, 4, 1, Sigmoid>) -> Self;
-///     pub fn zeroed() -> Self;
-///     pub fn random<R: Rng + ?Sized>(rng: &mut R) -> Self;          // He for ReLU, Glorot otherwise
-///     pub fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Result<Self, InitError>;
-///     pub fn forward(&self, x: &[f32; 2]) -> [f32; 1] {
-///         let x1 = self.hidden.forward(x);
-///         self.output.forward(&x1)
-///     }
 /// }
-/// impl Default for Xor { … }                 // all zeros
-/// impl Parameters<f32> for Xor { … }        // tensors: hidden.weights, hidden.bias, output.weights, output.bias
-/// impl Network<f32, 2, 1> for Xor { … }     // forward_train records a XorTape; backward walks it in reverse
+/// impl LayerAt<f32, 0, 2, 4> for Xor { type Layer = Dense<f32, 2, 4, Tanh>; … }   // reach each layer
+/// impl LayerAt<f32, 1, 4, 1> for Xor { type Layer = Dense<f32, 4, 1, Sigmoid>; … }
+/// impl Sequential<f32, 2, 1> for Xor { type Layers = (Link<0, 2, 2, 4>, Last<1, 4, 4, 1>); }
+/// impl Parameters<f32> for Xor { … }   // tensors: hidden.weight, hidden.bias, output.weight, output.bias
+/// impl Model<f32> for Xor { … }        // the model byte format
+/// impl<B: ModelBytes> ConstDecode<B> for Xor { … }   // include_model!
+/// impl Clone for Xor { … }  impl Default for Xor { … }  // all zeros
+/// // and compile-time checks of every width
 /// ```
+/// [`Network`] — forward, batched forward, training tape, back-propagation, fused descent — is
+/// implemented for every [`Sequential`](network::Sequential) type by the generic code in
+/// [`network`](mod@network).
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -150,22 +164,65 @@ pub use scalar::Scalar;
 /// ```
 ///
 /// # Errors
-/// Each problem is one line at the offending token, and all of them are reported together:
-/// shape mismatches, zero widths, an empty network, duplicate layer names, unknown layer kinds
-/// or activations (with a "did you mean" hint), arguments that are not `<INPUTS, OUTPUTS,
-/// Activation>`, and scalars other than floating point. The struct is still emitted as a stub,
-/// so code using it adds no follow-on errors.
+/// Grammar and naming problems are one line each at the offending token: an empty network,
+/// duplicate or reserved layer names, something that is not a path where a layer belongs, a
+/// non-float primitive scalar. Width mismatches, zero widths and invalid layer parameters are one
+/// compile-time assertion each, at the layer's declaration. Names that do not resolve, and types
+/// that are not layers or activations, are reported by the compiler once, at your token.
 pub use constnet_macros::network;
 
 /// The `rand` crate this library is built against, for seeding and generator types.
 pub use rand;
 
+/// Decodes a model at compile time into a value of a network type, for `static` and `const`
+/// items: `static NET: Net = include_model!(Net, include_bytes!("net.cnet"));` puts the weights
+/// in flash (`.rodata`), not RAM.
+///
+/// The second argument is any `&'static [u8]` constant expression. If the bytes are not a model
+/// of this network (not a model, another format version, another scalar type or architecture,
+/// truncated, padded, corrupted) the build fails at the macro call with a message naming the
+/// problem ([`io::LoadError::summary`]). Every layer must implement
+/// [`io::ConstDecode`]: constnet's layers with inline weights do (not `HeapDense`).
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// network! { pub struct Line<f32> { out: Dense<1, 1, Identity> } }
+///
+/// // y = 2x + 1 in the model byte format (written by `to_bytes`, pasted here).
+/// const BYTES: [u8; 36] = [
+///     0x43, 0x4e, 0x45, 0x54, 0x02, 0x00, 0x01, 0x04, 0xc7, 0x46, 0x73, 0xc3, 0x25, 0xe5, 0x12, 0x89,
+///     0x02, 0x00, 0x00, 0x00, 0x08, 0x7f, 0xf0, 0x37, 0x04, 0x8f, 0xa8, 0x49,
+///     0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x80, 0x3f,
+/// ];
+/// static LINE: Line = include_model!(Line, &BYTES);
+/// assert_eq!(LINE.forward(&[3.0]), [7.0]);
+/// assert_eq!(Line::from_bytes(&BYTES), Ok(LINE.clone()));
+/// ```
+#[macro_export]
+macro_rules! include_model {
+    ($network:ty, $bytes:expr $(,)?) => {{
+        struct ModelBytes;
+        impl $crate::io::ModelBytes for ModelBytes {
+            const BYTES: &'static [u8] = $bytes;
+        }
+        const _: () = if let ::core::result::Result::Err(err) = <$network as $crate::io::ConstDecode<ModelBytes>>::CHECK
+        {
+            ::core::panic!("{}", err.summary())
+        };
+        <$network as $crate::io::ConstDecode<ModelBytes>>::DECODED
+    }};
+}
+
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "std")]
+    pub use crate::HeapDense;
     pub use crate::io::Model;
     pub use crate::{
-        Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LeakyRelu,
-        Network, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, network,
+        Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
+        LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,
+        network,
     };
 }
 

@@ -12,11 +12,67 @@ pub enum TensorKind {
     Bias,
 }
 
+/// The shape of a parameter tensor in PyTorch's row-major layout, up to four dimensions
+/// (`nn.Linear.weight` is `[out, in]`, a bias `[out]`).
+///
+/// ```
+/// use constnet::TensorShape;
+/// let shape = TensorShape::new(&[4, 2]);
+/// assert_eq!((shape.dims(), shape.len()), (&[4, 2][..], 8));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TensorShape {
+    dims: [usize; 4],
+    rank: usize,
+}
+
+impl TensorShape {
+    /// A shape from its dimensions, outermost first; dimensions past the fourth are dropped.
+    #[must_use]
+    pub const fn new(dims: &[usize]) -> Self {
+        let mut out = [0; 4];
+        let mut i = 0;
+        while i < dims.len() && i < 4 {
+            out[i] = dims[i];
+            i += 1;
+        }
+        Self { dims: out, rank: i }
+    }
+    /// The dimensions, outermost first.
+    #[must_use]
+    pub fn dims(&self) -> &[usize] {
+        &self.dims[..self.rank]
+    }
+    /// Number of elements: the product of the dimensions.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.dims().iter().product()
+    }
+    /// `true` for a shape with no elements.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What one parameter tensor is: its name inside its layer (PyTorch's attribute name, such as
+/// `weight` or `bias_ih`), its role, and its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TensorInfo {
+    /// The name inside the layer.
+    pub name: &'static str,
+    /// Weights or bias.
+    pub kind: TensorKind,
+    /// The shape in PyTorch's layout; its [`len`](TensorShape::len) is the tensor's length.
+    pub shape: TensorShape,
+}
+
 /// A fixed set of parameter tensors, numbered `0..TENSORS`, each a flat slice of scalars.
 ///
 /// Layers implement it, and `network!` implements it for a whole network by numbering its
-/// layers' tensors in declaration order (`hidden1.weights`, `hidden1.bias`, `hidden2.weights`, …).
-/// Gradients and optimizer state are values of the *same type* as the parameters, so tensor `i`
+/// layers' tensors in declaration order (`hidden1.weight`, `hidden1.bias`, `hidden2.weight`, …).
+/// A layer without parameters implements only [`Parameters::zeroed`]; the rest defaults to "no
+/// tensors". Gradients and optimizer state are values of the *same type* as the parameters, so tensor `i`
 /// of the gradients belongs to tensor `i` of the weights; an optimizer walks the tensors by index
 /// and updates slice by slice, with no allocation and no dynamic dispatch.
 ///
@@ -29,20 +85,33 @@ pub enum TensorKind {
 /// assert_eq!(layer.squared_norm(), 0.5);
 /// ```
 pub trait Parameters<T: Scalar>: Sized {
-    /// Number of scalars over all tensors.
-    const PARAMS: usize;
-    /// Number of tensors.
-    const TENSORS: usize;
+    /// Number of scalars over all tensors. Defaults to 0, for layers without parameters.
+    const PARAMS: usize = 0;
+    /// Number of tensors. Defaults to 0, for layers without parameters.
+    const TENSORS: usize = 0;
 
-    /// All parameters zero.
+    /// All parameters zero (for a layer without parameters: the layer).
     fn zeroed() -> Self;
     /// Tensor `index` as a flat slice; an empty slice when `index >= TENSORS`.
-    fn tensor(&self, index: usize) -> &[T];
+    fn tensor(&self, index: usize) -> &[T] {
+        let _ = index;
+        &[]
+    }
     /// Tensor `index` as a flat mutable slice; an empty slice when `index >= TENSORS`.
-    fn tensor_mut(&mut self, index: usize) -> &mut [T];
-    /// Whether tensor `index` holds weights or biases.
-    fn tensor_kind(index: usize) -> TensorKind;
+    fn tensor_mut(&mut self, index: usize) -> &mut [T] {
+        let _ = index;
+        &mut []
+    }
+    /// Name, role and shape of tensor `index` (`index < TENSORS`).
+    fn tensor_info(index: usize) -> TensorInfo {
+        let _ = index;
+        TensorInfo { name: "", kind: TensorKind::Bias, shape: TensorShape::new(&[0]) }
+    }
 
+    /// Whether tensor `index` holds weights or biases.
+    fn tensor_kind(index: usize) -> TensorKind {
+        Self::tensor_info(index).kind
+    }
     /// Sets every parameter to `value` (e.g. zero before accumulating gradients).
     fn fill(&mut self, value: T) {
         for t in 0..Self::TENSORS {

@@ -5,7 +5,8 @@ use core::fmt::Debug;
 use core::iter::Sum;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-/// The element type of weights, activations and gradients: `f32` or `f64`.
+/// The element type of weights, activations and gradients: `f32`, `f64`, or a type of your
+/// own (fixed point, for microcontrollers without an FPU).
 ///
 /// The trait names exactly the arithmetic and the few functions the library needs, rather than
 /// requiring [`num_traits::Float`], so that a fixed-point type for FPU-less microcontrollers can
@@ -17,8 +18,8 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 /// [`Scalar::read_le`]) describe how a value is stored in the model byte format.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a constnet scalar",
-    label = "networks compute in `f32` or `f64`",
-    note = "use `f32` or `f64` as the network's scalar type"
+    label = "networks compute in `f32`, `f64` or a type implementing `constnet::Scalar`",
+    note = "use `f32` or `f64` as the network's scalar type, or implement `constnet::Scalar`"
 )]
 pub trait Scalar:
     Copy
@@ -51,6 +52,11 @@ pub trait Scalar:
     /// Human-readable name, used in error messages.
     const NAME: &'static str;
 
+    /// What sums of products accumulate in before one rounding back to `Self`: `Self` for
+    /// `f32`/`f64`; a wider type for a fixed-point scalar, so that a dot product of `n` terms is
+    /// rounded once instead of `n` times (as an integer multiply-accumulate unit does).
+    type Accumulator: Copy + Add<Output = Self::Accumulator>;
+
     /// Converts from `f64`, rounding to nearest (used for hyper-parameters and initialisation).
     fn from_f64(value: f64) -> Self;
     /// Converts to `f64` exactly (`f32` widens losslessly).
@@ -67,6 +73,17 @@ pub trait Scalar:
     fn abs(self) -> Self;
     /// `true` unless the value is NaN or infinite.
     fn is_finite(self) -> bool;
+
+    /// `self` in the accumulator type, exactly.
+    fn widen(self) -> Self::Accumulator;
+    /// An accumulated sum rounded back to `Self` (saturating for fixed-point types).
+    fn narrow(sum: Self::Accumulator) -> Self;
+    /// `sum + self·b`, accumulated without rounding to `Self`. For `f32`/`f64` this is
+    /// [`Scalar::mul_add`]; the dense kernels use it for every multiply-accumulate.
+    #[inline(always)]
+    fn mul_acc(self, b: Self, sum: Self::Accumulator) -> Self::Accumulator {
+        sum + (self * b).widen()
+    }
 
     /// `self·a + b`. A single fused multiply-add (one rounding) when the build targets a CPU
     /// with FMA and has `std` (`-C target-cpu=native` on a recent x86-64); otherwise a
@@ -111,8 +128,14 @@ pub trait Scalar:
         if self <= other { self } else { other }
     }
     /// Writes the value little-endian into the first [`Scalar::BYTES`] bytes of `out`.
+    ///
+    /// # Panics
+    /// If `out` is shorter than [`Scalar::BYTES`]; the library only calls it with exact chunks.
     fn write_le(self, out: &mut [u8]);
     /// Reads a value written by [`Scalar::write_le`] from the first [`Scalar::BYTES`] bytes.
+    ///
+    /// # Panics
+    /// If `bytes` is shorter than [`Scalar::BYTES`]; the library only calls it with exact chunks.
     fn read_le(bytes: &[u8]) -> Self;
 }
 
@@ -124,6 +147,20 @@ macro_rules! impl_float_scalar {
             const BYTES: usize = $bytes;
             const TYPE_TAG: u8 = $tag;
             const NAME: &'static str = stringify!($t);
+            type Accumulator = $t;
+
+            #[inline(always)]
+            fn widen(self) -> Self {
+                self
+            }
+            #[inline(always)]
+            fn narrow(sum: Self) -> Self {
+                sum
+            }
+            #[inline(always)]
+            fn mul_acc(self, b: Self, sum: Self) -> Self {
+                <$t as Scalar>::mul_add(self, b, sum)
+            }
 
             #[inline(always)]
             fn from_f64(value: f64) -> Self {

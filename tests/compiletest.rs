@@ -1,4 +1,5 @@
-//! Compile-time errors of `network!`, pinned by trybuild snapshots (`tests/ui/*.stderr`).
+//! Compile-time errors of `network!` and `include_model!`, pinned by trybuild snapshots
+//! (`tests/ui/*.stderr`), and declarations that must compile (`tests/ui/pass/`).
 //!
 //! The snapshots belong to the toolchain in `rust-toolchain.toml`; regenerate them with
 //! `TRYBUILD=overwrite cargo test --test compiletest` when it changes.
@@ -7,4 +8,5 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
+    t.pass("tests/ui/pass/*.rs");
 }

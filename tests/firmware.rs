@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 /// The circles network exactly as the firmware gets it: decoded by the compiler from the same
 /// file. The firmware's build fails if the file does not match the network.
-static CIRCLES: Circles = Circles::from_bytes_const(include_bytes!("../examples/firmware/circles.cnet"));
+static CIRCLES: Circles = include_model!(Circles, include_bytes!("../examples/firmware/circles.cnet"));
 
 /// Flash the inference-only firmware for the Cortex-M4F may use: vector table, code, read-only
 /// data (weights included) and the initial values of `.data`.
@@ -88,7 +88,8 @@ fn accuracy(net: &Circles, inputs: &[[f32; 2]], targets: &[[f32; 1]]) -> f64 {
 #[test]
 fn circles_weights_load_classify_and_match_host_training() {
     let (net, valid_x, valid_y) = train_circles();
-    let bytes = net.to_byte_array();
+    let mut bytes = [0u8; Circles::BYTES];
+    net.to_bytes(&mut bytes).unwrap();
     let path = firmware_dir().join("circles.cnet");
     if std::env::var_os("CONSTNET_WRITE_WEIGHTS").is_some() {
         std::fs::write(&path, bytes).unwrap();
@@ -597,7 +598,9 @@ fn check_full_run(run: &Run, target: &str) -> Vec<String> {
         }
     }
     assert!(max_diff <= TOLERANCE, "{target}: xor weights differ by up to {max_diff:e}");
-    let weights_identical = weights == host.net.to_byte_array();
+    let mut host_weights = [0u8; Xor::BYTES];
+    host.net.to_bytes(&mut host_weights).unwrap();
+    let weights_identical = weights == host_weights;
     let outputs_identical = outputs.iter().zip(host.outputs).all(|(d, h)| d.to_bits() == h.to_bits());
     let loss_identical = loss.to_bits() == host.loss.to_bits();
     report.push(format!(

@@ -1,17 +1,17 @@
 //! Procedural macro behind [`constnet::network!`](https://docs.rs/constnet). Use it through the
 //! `constnet` crate, which re-exports it; the generated code refers to `::constnet` only.
 //!
-//! The macro is split the way `serde_derive` and `thiserror` are: `parse` turns tokens into a
-//! syntax tree that keeps every span, `validate` checks shapes and names and collects *all*
-//! errors, and `expand` writes the struct and its impls. When validation fails, `fallback`
-//! emits a stub with the same name, so the user sees our one-line errors and not a cascade.
+//! The macro knows grammar and names, not kinds of layer. It is split the way `serde_derive` and
+//! `thiserror` are: `parse` turns tokens into a syntax tree that keeps every span, `validate`
+//! checks what the macro can judge (names, the scalar, that layers are paths) and collects *all*
+//! errors, `ir` lowers the tree once into what the expanders read, and `expand` names the layers
+//! for the library's generic code. When validation fails, `fallback` emits a stub with the same
+//! name, so the user sees our one-line errors and not a cascade.
 use proc_macro::TokenStream;
 
-mod activations;
 mod expand;
-mod expand_batch;
-mod expand_io;
 mod fallback;
+mod ir;
 mod parse;
 mod validate;
 
@@ -23,7 +23,7 @@ pub fn network(input: TokenStream) -> TokenStream {
         Err(err) => return err.into_compile_error().into(),
     };
     match validate::validate(&def) {
-        Ok(net) => expand::expand(&net).into(),
+        Ok(()) => expand::expand(&ir::Network::lower(&def)).into(),
         Err(err) => {
             let mut out = err.into_compile_error();
             out.extend(fallback::stub(&def));

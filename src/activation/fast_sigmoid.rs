@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The logistic sigmoid `σ(x) = 1 / (1 + e⁻ˣ)` computed with [`Scalar::sigmoid_fast`]: no call
@@ -22,6 +22,8 @@ use crate::Scalar;
 pub struct FastSigmoid;
 
 impl ElementWise for FastSigmoid {
+    const INFO: ActivationInfo = ActivationInfo::new("FastSigmoid").kind(ActivationKind::Sigmoid).function("sigmoid");
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         x.sigmoid_fast()
@@ -31,5 +33,3 @@ impl ElementWise for FastSigmoid {
         y * (T::ONE - y)
     }
 }
-
-element_wise_activation!(FastSigmoid, Sigmoid);

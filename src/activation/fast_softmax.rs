@@ -25,6 +25,7 @@ pub struct FastSoftmax;
 impl Activation for FastSoftmax {
     const NAME: &'static str = "FastSoftmax";
     const KIND: ActivationKind = ActivationKind::Softmax;
+    const FUNCTION: &'static str = "softmax";
 
     #[inline]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {

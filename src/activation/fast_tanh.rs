@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The hyperbolic tangent computed with [`Scalar::tanh_fast`], a rational approximation that
@@ -18,6 +18,8 @@ use crate::Scalar;
 pub struct FastTanh;
 
 impl ElementWise for FastTanh {
+    const INFO: ActivationInfo = ActivationInfo::new("FastTanh").kind(ActivationKind::Tanh).function("tanh");
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         x.tanh_fast()
@@ -27,5 +29,3 @@ impl ElementWise for FastTanh {
         T::ONE - y * y
     }
 }
-
-element_wise_activation!(FastTanh, Tanh);

@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The identity, `f(x) = x`, `f'(x) = 1`: a linear layer, as in the seed's tree-age regression.
@@ -12,6 +12,8 @@ use crate::Scalar;
 pub struct Identity;
 
 impl ElementWise for Identity {
+    const INFO: ActivationInfo = ActivationInfo::new("Identity").kind(ActivationKind::Identity).function("identity");
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         x
@@ -21,5 +23,3 @@ impl ElementWise for Identity {
         T::ONE
     }
 }
-
-element_wise_activation!(Identity, Identity);

@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::{Init, Scalar};
 
 /// Leaky ReLU with slope [`LeakyRelu::SLOPE`] = 0.01 for negative inputs:
@@ -22,14 +22,17 @@ impl LeakyRelu {
 }
 
 impl ElementWise for LeakyRelu {
+    const INFO: ActivationInfo = ActivationInfo::new("LeakyRelu")
+        .kind(ActivationKind::LeakyRelu)
+        .function("leaky_relu(0.01)")
+        .default_init(Init::HeNormal);
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
-        if x > T::ZERO { x } else { x * T::from_f64(Self::SLOPE) }
+        if x < T::ZERO { x * T::from_f64(Self::SLOPE) } else { x }
     }
     #[inline(always)]
     fn derivative<T: Scalar>(x: T, _y: T) -> T {
         if x > T::ZERO { T::ONE } else { T::from_f64(Self::SLOPE) }
     }
 }
-
-element_wise_activation!(LeakyRelu, LeakyRelu, const DEFAULT_INIT: Init = Init::HeNormal;);

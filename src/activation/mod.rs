@@ -23,9 +23,10 @@
 //! assert!((y[0] - 0.25).abs() < 1e-6);
 //! ```
 //!
-//! A fast activation reports the [`ActivationKind`] of the function it approximates, so losses
-//! fuse with it exactly as with the exact one (`p − y` for sigmoid or softmax with
-//! cross-entropy).
+//! A fast activation reports the [`ActivationKind`] and [`Activation::FUNCTION`] of the
+//! function it approximates, so losses fuse with it exactly as with the exact one (`p − y` for
+//! sigmoid or softmax with cross-entropy), and a model trained with `Tanh` loads into a network
+//! declared with `FastTanh` (train exact, deploy fast).
 
 mod fast_sigmoid;
 mod fast_softmax;
@@ -55,8 +56,8 @@ use core::fmt::Debug;
 /// Which well-known function an activation is.
 ///
 /// Losses use it to pick a fused, numerically stable gradient (sigmoid + binary cross-entropy and
-/// softmax + cross-entropy both give `p − y`), and the model byte format uses it in the
-/// fingerprint of a network's architecture. User-defined activations report [`ActivationKind::Custom`].
+/// softmax + cross-entropy both give `p − y`). User-defined activations report
+/// [`ActivationKind::Custom`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivationKind {
@@ -82,16 +83,24 @@ pub enum ActivationKind {
 ///
 /// Implementors are zero-sized marker types; they are named in a layer's type
 /// (`Dense<f32, 4, 1, Sigmoid>`), so choosing an activation costs no memory and no dispatch.
+/// Element-wise functions implement [`ElementWise`] instead and get this trait from a blanket
+/// implementation, vectorised batch path included; implement `Activation` directly only for
+/// functions that couple the outputs, like [`Softmax`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an activation",
     label = "expected an activation such as `Relu`, `Sigmoid`, `Tanh`, `Identity` or `Softmax`",
-    note = "custom activations implement `constnet::Activation`"
+    note = "an element-wise activation implements `constnet::ElementWise`; one that couples its outputs implements `constnet::Activation`"
 )]
 pub trait Activation: Copy + Default + Debug + PartialEq + Send + Sync + 'static {
-    /// The name used in `network!` and in error messages.
+    /// The type's name, for messages and `Debug` output.
     const NAME: &'static str;
     /// Which function this is.
     const KIND: ActivationKind;
+    /// The mathematical function computed, for the model fingerprint: [`Tanh`] and
+    /// [`FastTanh`] both say `"tanh"`, so a model trained with one loads into a network declared
+    /// with the other. Two activations with the same `FUNCTION` must compute the same function
+    /// (up to rounding).
+    const FUNCTION: &'static str = Self::NAME;
     /// `false` when the derivative carries no learning signal (see [`Step`]); training refuses
     /// such networks.
     const TRAINABLE: bool = true;
@@ -106,8 +115,8 @@ pub trait Activation: Copy + Default + Debug + PartialEq + Send + Sync + 'static
     /// value `i` of sample `s` (the layout of
     /// [`Layer::forward_block`](crate::Layer::forward_block)).
     ///
-    /// The default gathers each sample and calls [`Activation::apply`]; constnet's own
-    /// activations override it with loops that run across the samples, which vectorise.
+    /// The default gathers each sample and calls [`Activation::apply`]; element-wise functions
+    /// and the softmaxes run across the samples, which vectorises.
     #[inline]
     fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
         for s in 0..S {
@@ -125,52 +134,128 @@ pub trait Activation: Copy + Default + Debug + PartialEq + Send + Sync + 'static
     fn backprop<T: Scalar, const N: usize>(z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]);
 }
 
-/// An activation that acts on each element on its own, `yᵢ = f(zᵢ)`.
-pub trait ElementWise: Activation {
+/// The constants of an [`Activation`] ([`Activation::NAME`], [`Activation::KIND`], …), as an
+/// [`ElementWise`] function declares them: `ActivationInfo::new("Swish")` with the defaults, and
+/// `const fn` setters for the rest.
+///
+/// ```
+/// use constnet::activation::{ActivationInfo, ActivationKind};
+/// use constnet::Init;
+/// const INFO: ActivationInfo = ActivationInfo::new("Elu").default_init(Init::HeNormal);
+/// assert_eq!((INFO.function, INFO.kind, INFO.trainable), ("Elu", ActivationKind::Custom, true));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ActivationInfo {
+    /// [`Activation::NAME`].
+    pub name: &'static str,
+    /// [`Activation::KIND`]; [`ActivationKind::Custom`] by default.
+    pub kind: ActivationKind,
+    /// [`Activation::FUNCTION`]; the name by default.
+    pub function: &'static str,
+    /// [`Activation::TRAINABLE`]; `true` by default.
+    pub trainable: bool,
+    /// [`Activation::DEFAULT_INIT`]; Glorot uniform by default.
+    pub default_init: Init,
+}
+
+impl ActivationInfo {
+    /// An activation called `name`, with the defaults.
+    #[must_use]
+    pub const fn new(name: &'static str) -> Self {
+        Self { name, kind: ActivationKind::Custom, function: name, trainable: true, default_init: Init::GlorotUniform }
+    }
+    /// Says which well-known function this is (fast variants report the function they
+    /// approximate).
+    #[must_use]
+    pub const fn kind(mut self, kind: ActivationKind) -> Self {
+        self.kind = kind;
+        self
+    }
+    /// Names the mathematical function computed, for the model fingerprint.
+    #[must_use]
+    pub const fn function(mut self, function: &'static str) -> Self {
+        self.function = function;
+        self
+    }
+    /// Marks the function as carrying no learning signal (see [`Step`]).
+    #[must_use]
+    pub const fn untrainable(mut self) -> Self {
+        self.trainable = false;
+        self
+    }
+    /// Sets the initialisation [`Init::Default`] resolves to.
+    #[must_use]
+    pub const fn default_init(mut self, init: Init) -> Self {
+        self.default_init = init;
+        self
+    }
+}
+
+/// An activation that acts on each element on its own, `yᵢ = f(zᵢ)`: the scalar value `f(x)`
+/// and derivative `f'(x)`. Every `ElementWise` type is an [`Activation`] (a blanket
+/// implementation maps it over vectors and over feature-major blocks, which vectorises), so a
+/// user's own element-wise function gets the same fast paths as constnet's:
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::activation::ActivationInfo;
+///
+/// /// Swish, `x·σ(x)`.
+/// #[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// struct Swish;
+///
+/// impl ElementWise for Swish {
+///     const INFO: ActivationInfo = ActivationInfo::new("Swish");
+///     fn value<T: Scalar>(x: T) -> T {
+///         x * Sigmoid::value(x)
+///     }
+///     fn derivative<T: Scalar>(x: T, y: T) -> T {
+///         let s = Sigmoid::value(x);
+///         y + s * (T::ONE - y)
+///     }
+/// }
+///
+/// network! { struct Net<f32> { hidden: Dense<2, 3, Swish>, output: Dense<3, 1, Sigmoid> } }
+/// let y = Net::zeroed().forward(&[1.0, 2.0]);
+/// assert_eq!(y, [0.5]);
+/// ```
+pub trait ElementWise: Copy + Default + Debug + PartialEq + Send + Sync + 'static {
+    /// Name, kind and the other constants of the [`Activation`] this function becomes.
+    const INFO: ActivationInfo;
+
     /// `f(x)`.
     fn value<T: Scalar>(x: T) -> T;
     /// `f'(x)`, given `x` and `y = f(x)` (sigmoid and tanh are cheaper from `y`).
     fn derivative<T: Scalar>(x: T, y: T) -> T;
 }
 
-/// Implements [`Activation`] for an [`ElementWise`] type by mapping over the vector; `$kind` is
-/// the [`ActivationKind`] of the function (a fast variant reports the function it approximates).
-macro_rules! element_wise_activation {
-    ($ty:ty, $kind:ident $(, $item:item)*) => {
-        impl $crate::activation::Activation for $ty {
-            const NAME: &'static str = stringify!($ty);
-            const KIND: $crate::activation::ActivationKind =
-                $crate::activation::ActivationKind::$kind;
-            $($item)*
+impl<E: ElementWise> Activation for E {
+    const NAME: &'static str = E::INFO.name;
+    const KIND: ActivationKind = E::INFO.kind;
+    const FUNCTION: &'static str = E::INFO.function;
+    const TRAINABLE: bool = E::INFO.trainable;
+    const DEFAULT_INIT: Init = E::INFO.default_init;
 
-            #[inline(always)]
-            fn apply<T: $crate::Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
-                for (yi, &zi) in y.iter_mut().zip(z) {
-                    *yi = <Self as $crate::activation::ElementWise>::value(zi);
-                }
-            }
-
-            #[inline(always)]
-            fn apply_block<T: $crate::Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
-                // One flat loop over the whole block: nested loops here get vectorised across
-                // rows, with gathers, on AVX-512 targets.
-                for x in v.as_flattened_mut() {
-                    *x = <Self as $crate::activation::ElementWise>::value(*x);
-                }
-            }
-
-            #[inline(always)]
-            fn backprop<T: $crate::Scalar, const N: usize>(
-                z: &[T; N],
-                y: &[T; N],
-                dy: &[T; N],
-                dz: &mut [T; N],
-            ) {
-                for i in 0..N {
-                    dz[i] = <Self as $crate::activation::ElementWise>::derivative(z[i], y[i]) * dy[i];
-                }
-            }
+    #[inline(always)]
+    fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
+        for (yi, &zi) in y.iter_mut().zip(z) {
+            *yi = E::value(zi);
         }
-    };
+    }
+
+    #[inline(always)]
+    fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
+        // One flat loop over the whole block: nested loops here get vectorised across rows,
+        // with gathers, on AVX-512 targets.
+        for x in v.as_flattened_mut() {
+            *x = E::value(*x);
+        }
+    }
+
+    #[inline(always)]
+    fn backprop<T: Scalar, const N: usize>(z: &[T; N], y: &[T; N], dy: &[T; N], dz: &mut [T; N]) {
+        for i in 0..N {
+            dz[i] = E::derivative(z[i], y[i]) * dy[i];
+        }
+    }
 }
-pub(crate) use element_wise_activation;

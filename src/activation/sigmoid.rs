@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The logistic sigmoid, `σ(x) = 1 / (1 + e⁻ˣ)`, with `σ'(x) = σ(x)·(1 − σ(x))`.
@@ -17,6 +17,8 @@ use crate::Scalar;
 pub struct Sigmoid;
 
 impl ElementWise for Sigmoid {
+    const INFO: ActivationInfo = ActivationInfo::new("Sigmoid").kind(ActivationKind::Sigmoid).function("sigmoid");
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         if x >= T::ZERO {
@@ -31,5 +33,3 @@ impl ElementWise for Sigmoid {
         y * (T::ONE - y)
     }
 }
-
-element_wise_activation!(Sigmoid, Sigmoid);

@@ -23,6 +23,7 @@ pub struct Softmax;
 impl Activation for Softmax {
     const NAME: &'static str = "Softmax";
     const KIND: ActivationKind = ActivationKind::Softmax;
+    const FUNCTION: &'static str = "softmax";
 
     #[inline]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {

@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The threshold perceptron of the seed articles: `f(x) = 1` if `x ≥ 0`, else `0`.
@@ -18,6 +18,8 @@ use crate::Scalar;
 pub struct Step;
 
 impl ElementWise for Step {
+    const INFO: ActivationInfo = ActivationInfo::new("Step").kind(ActivationKind::Step).function("step").untrainable();
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         if x >= T::ZERO { T::ONE } else { T::ZERO }
@@ -27,5 +29,3 @@ impl ElementWise for Step {
         T::ZERO
     }
 }
-
-element_wise_activation!(Step, Step, const TRAINABLE: bool = false;);

@@ -1,4 +1,4 @@
-use super::{ElementWise, element_wise_activation};
+use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
 /// The hyperbolic tangent, `tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)`, with `tanh'(x) = 1 − tanh²(x)`.
@@ -15,6 +15,8 @@ use crate::Scalar;
 pub struct Tanh;
 
 impl ElementWise for Tanh {
+    const INFO: ActivationInfo = ActivationInfo::new("Tanh").kind(ActivationKind::Tanh).function("tanh");
+
     #[inline(always)]
     fn value<T: Scalar>(x: T) -> T {
         x.tanh()
@@ -24,5 +26,3 @@ impl ElementWise for Tanh {
         T::ONE - y * y
     }
 }
-
-element_wise_activation!(Tanh, Tanh);

@@ -421,9 +421,9 @@ mod tests {
     #[test]
     fn a_mutable_split_feeds_fit_without_copies() {
         use crate::loss::Mse;
-        use crate::network;
         use crate::optim::{Schedule, Sgd};
         use crate::train::{Control, FitConfig, FitData, Trainer};
+        use crate::{Dense, Identity, network};
 
         network! { struct Line<f64> { out: Dense<1, 1, Identity> } }
         // y = 2x + 1 on 40 points; fit shuffles the training part in place.

@@ -2,8 +2,8 @@
 
 use core::fmt;
 
-/// Why [`Model::from_bytes`](super::Model::from_bytes) (or a `network!` struct's
-/// `try_from_bytes_const`) refused a byte buffer.
+/// Why [`Model::from_bytes`](super::Model::from_bytes), [`check_model_bytes`](super::check_model_bytes)
+/// or [`include_model!`](crate::include_model) refused a byte buffer.
 ///
 /// The checks run in this order, so the first problem found is the one reported: magic, length
 /// of the header, format version, header checksum, scalar type, architecture, total length,
@@ -76,7 +76,7 @@ pub enum LoadError {
 
 impl LoadError {
     /// A fixed one-line summary of the error kind, usable in `const` context: it is the message
-    /// of the compile error when `from_bytes_const` rejects bytes in a `static`.
+    /// of the compile error when [`include_model!`](crate::include_model) rejects bytes.
     #[must_use]
     pub const fn summary(&self) -> &'static str {
         match self {
@@ -90,7 +90,7 @@ impl LoadError {
                 "constnet: the model bytes are padded (expected exactly `BYTES` bytes for this network)"
             }
             LoadError::UnsupportedVersion { .. } => {
-                "constnet: the model bytes use an unsupported format version (expected version 1)"
+                "constnet: the model bytes use another format version than this constnet reads (expected version 2)"
             }
             LoadError::CorruptHeader { .. } => {
                 "constnet: the model header is corrupted (its checksum does not match its contents)"
@@ -134,7 +134,14 @@ impl fmt::Display for LoadError {
                 found - expected.min(found)
             ),
             LoadError::UnsupportedVersion { found, supported } => {
-                write!(f, "unsupported model format version {found}: expected version {supported}")
+                write!(f, "unsupported model format version {found}: expected version {supported}")?;
+                if found < supported {
+                    write!(
+                        f,
+                        " (written by an older constnet, whose architecture fingerprint this version cannot verify: train and save the network again)"
+                    )?;
+                }
+                Ok(())
             }
             LoadError::CorruptHeader { stored, computed } => write!(
                 f,

@@ -1,11 +1,11 @@
-//! The header layout, its `const` validation, and `const` readers for the parameters.
+//! The header layout and its `const` validation.
 
 use super::LoadError;
 
 /// The first four bytes of every model: `CNET`.
 pub const MAGIC: [u8; 4] = *b"CNET";
 /// The format version this library writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 /// Length of the header in bytes; the parameters start right after it.
 pub const HEADER_BYTES: usize = 28;
 
@@ -64,7 +64,7 @@ impl Default for Checksum {
 /// What a network expects to find in a header: its scalar type, architecture and size.
 /// `Spec::of::<T, N>()` builds it from the types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Spec {
+pub(crate) struct Spec {
     /// [`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG) of the network's scalar.
     pub scalar_tag: u8,
     /// [`Scalar::BYTES`](crate::Scalar::BYTES): bytes per parameter.
@@ -116,22 +116,6 @@ impl Spec {
         let own = Checksum::new().update(first_24(&h)).value();
         put(&mut h, 24, &own.to_le_bytes());
         h
-    }
-
-    /// Writes the header into `model[..HEADER_BYTES]` for the parameters already in
-    /// `model[HEADER_BYTES..]` (used by the `const` encoders `network!` generates). Does nothing
-    /// if `model` is shorter than the header.
-    pub const fn seal(&self, model: &mut [u8]) {
-        if model.len() < HEADER_BYTES {
-            return;
-        }
-        let (header, payload) = model.split_at_mut(HEADER_BYTES);
-        let bytes = self.header(Checksum::of(payload).value());
-        let mut i = 0;
-        while i < HEADER_BYTES {
-            header[i] = bytes[i];
-            i += 1;
-        }
     }
 
     /// Checks a header against this spec, given the total length of the buffer or file it
@@ -204,7 +188,7 @@ impl Spec {
 }
 
 /// `bytes[i]`, or 0 past the end: the readers below are total functions and never panic.
-const fn byte(bytes: &[u8], i: usize) -> u8 {
+pub(crate) const fn byte(bytes: &[u8], i: usize) -> u8 {
     if i < bytes.len() { bytes[i] } else { 0 }
 }
 
@@ -226,132 +210,5 @@ const fn put(out: &mut [u8; HEADER_BYTES], at: usize, bytes: &[u8]) {
     while i < bytes.len() {
         out[at + i] = bytes[i];
         i += 1;
-    }
-}
-
-/// The little-endian `f32` at byte offset `at` (bytes past the end of `bytes` read as 0).
-/// Used by the `const` decoders `network!` generates.
-#[must_use]
-pub const fn f32_at(bytes: &[u8], at: usize) -> f32 {
-    f32::from_le_bytes([byte(bytes, at), byte(bytes, at + 1), byte(bytes, at + 2), byte(bytes, at + 3)])
-}
-
-/// The little-endian `f64` at byte offset `at` (bytes past the end of `bytes` read as 0).
-#[must_use]
-pub const fn f64_at(bytes: &[u8], at: usize) -> f64 {
-    f64::from_le_bytes([
-        byte(bytes, at),
-        byte(bytes, at + 1),
-        byte(bytes, at + 2),
-        byte(bytes, at + 3),
-        byte(bytes, at + 4),
-        byte(bytes, at + 5),
-        byte(bytes, at + 6),
-        byte(bytes, at + 7),
-    ])
-}
-
-/// `N` consecutive little-endian `f32`s from byte offset `at`.
-#[must_use]
-pub const fn f32_array<const N: usize>(bytes: &[u8], at: usize) -> [f32; N] {
-    let mut out = [0.0; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = f32_at(bytes, at + 4 * i);
-        i += 1;
-    }
-    out
-}
-
-/// `N` consecutive little-endian `f64`s from byte offset `at`.
-#[must_use]
-pub const fn f64_array<const N: usize>(bytes: &[u8], at: usize) -> [f64; N] {
-    let mut out = [0.0; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = f64_at(bytes, at + 8 * i);
-        i += 1;
-    }
-    out
-}
-
-/// A row-major `ROWS × COLS` matrix of little-endian `f32`s from byte offset `at` (a
-/// [`Dense`](crate::Dense) weight matrix: `ROWS` = outputs, `COLS` = inputs).
-#[must_use]
-pub const fn f32_matrix<const COLS: usize, const ROWS: usize>(bytes: &[u8], at: usize) -> [[f32; COLS]; ROWS] {
-    let mut out = [[0.0; COLS]; ROWS];
-    let mut r = 0;
-    while r < ROWS {
-        out[r] = f32_array::<COLS>(bytes, at + 4 * COLS * r);
-        r += 1;
-    }
-    out
-}
-
-/// A row-major `ROWS × COLS` matrix of little-endian `f64`s from byte offset `at`.
-#[must_use]
-pub const fn f64_matrix<const COLS: usize, const ROWS: usize>(bytes: &[u8], at: usize) -> [[f64; COLS]; ROWS] {
-    let mut out = [[0.0; COLS]; ROWS];
-    let mut r = 0;
-    while r < ROWS {
-        out[r] = f64_array::<COLS>(bytes, at + 8 * COLS * r);
-        r += 1;
-    }
-    out
-}
-
-/// Writes `bytes` at `out[at..]`, dropping whatever would fall past the end.
-const fn put_bytes(out: &mut [u8], at: usize, bytes: &[u8]) {
-    let mut i = 0;
-    while i < bytes.len() {
-        if at + i < out.len() {
-            out[at + i] = bytes[i];
-        }
-        i += 1;
-    }
-}
-
-/// Writes `values` little-endian from byte offset `at` (nothing past the end of `out`).
-/// Used by the `const` encoders `network!` generates.
-pub const fn put_f32_array<const N: usize>(out: &mut [u8], at: usize, values: &[f32; N]) {
-    let mut i = 0;
-    while i < N {
-        put_bytes(out, at + 4 * i, &values[i].to_le_bytes());
-        i += 1;
-    }
-}
-
-/// Writes `values` little-endian from byte offset `at` (nothing past the end of `out`).
-pub const fn put_f64_array<const N: usize>(out: &mut [u8], at: usize, values: &[f64; N]) {
-    let mut i = 0;
-    while i < N {
-        put_bytes(out, at + 8 * i, &values[i].to_le_bytes());
-        i += 1;
-    }
-}
-
-/// Writes a row-major matrix little-endian from byte offset `at`, row after row.
-pub const fn put_f32_matrix<const COLS: usize, const ROWS: usize>(
-    out: &mut [u8],
-    at: usize,
-    rows: &[[f32; COLS]; ROWS],
-) {
-    let mut r = 0;
-    while r < ROWS {
-        put_f32_array(out, at + 4 * COLS * r, &rows[r]);
-        r += 1;
-    }
-}
-
-/// Writes a row-major matrix little-endian from byte offset `at`, row after row.
-pub const fn put_f64_matrix<const COLS: usize, const ROWS: usize>(
-    out: &mut [u8],
-    at: usize,
-    rows: &[[f64; COLS]; ROWS],
-) {
-    let mut r = 0;
-    while r < ROWS {
-        put_f64_array(out, at + 8 * COLS * r, &rows[r]);
-        r += 1;
     }
 }

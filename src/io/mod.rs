@@ -3,35 +3,41 @@
 //!
 //! Every `network!` struct implements [`Model`]: [`Model::to_bytes`] and [`Model::from_bytes`]
 //! (no allocation, any scalar), plus, with the `std` feature, `Model::save` (atomic: a unique
-//! temporary file, then a rename; see [Model files](#model-files)) and `Model::load`. Networks with a concrete `f32` or `f64` scalar also
-//! get a `const` decoder, so trained weights can be compiled into a `static` and live in flash:
+//! temporary file, then a rename; see [Model files](#model-files)) and `Model::load`.
+//! [`include_model!`](crate::include_model) decodes a model at compile time, so trained weights
+//! can be compiled into a `static` and live in flash:
 //!
 //! ```
-//! use constnet::io::Model;
+//! use constnet::io::{LoadError, Model};
 //! use constnet::prelude::*;
 //!
 //! network! { pub struct Xor<f32> { hidden: Dense<2, 4, Tanh>, output: Dense<4, 1, Sigmoid> } }
+//! network! { pub struct FastXor<f32> { hidden: Dense<2, 4, FastTanh>, output: Dense<4, 1, FastSigmoid> } }
 //!
-//! // In firmware: `Xor::from_bytes_const(include_bytes!("xor.cnet"))`.
-//! const BYTES: [u8; Xor::BYTES] = Xor::from_layers(
+//! let net = Xor::from_layers(
 //!     Dense::from_parts([[1.0, 1.0], [1.0, 1.0], [-1.0, -1.0], [0.0, 0.0]], [-0.5, -1.5, 1.5, 0.0]),
 //!     Dense::from_parts([[1.0, -1.0, 1.0, 0.0]], [-1.0]),
-//! )
-//! .to_byte_array();
-//! static NET: Xor = Xor::from_bytes_const(&BYTES); // decoded by the compiler: a bad header is a compile error
-//! assert_eq!(NET.hidden.bias, [-0.5, -1.5, 1.5, 0.0]);
-//! assert_eq!(Xor::from_bytes(&BYTES), Ok(NET.clone()));
+//! );
+//! let mut bytes = [0u8; Xor::BYTES];
+//! net.to_bytes(&mut bytes)?;
+//! assert_eq!(Xor::from_bytes(&bytes)?, net);
+//! // Train exact, deploy fast: the same functions, so the same architecture.
+//! let fast = FastXor::from_bytes(&bytes)?;
+//! assert_eq!(fast.hidden.weights, net.hidden.weights);
+//! bytes[40] ^= 1;
+//! assert!(matches!(Xor::from_bytes(&bytes), Err(LoadError::CorruptPayload { .. })));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # Layout (format version 1)
+//! # Layout (format version 2)
 //!
 //! | offset | bytes | field |
 //! |---|---|---|
 //! | 0 | 4 | magic `CNET` |
-//! | 4 | 2 | format version, `u16` (1) |
+//! | 4 | 2 | format version, `u16` (2) |
 //! | 6 | 1 | scalar type tag ([`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG): 1 = `f32`, 2 = `f64`) |
 //! | 7 | 1 | bytes per scalar (4 or 8) |
-//! | 8 | 8 | architecture fingerprint, `u64` ([`Model::FINGERPRINT`], see [`fingerprint`]) |
+//! | 8 | 8 | architecture fingerprint, `u64` ([`Model::FINGERPRINT`], see [`fingerprint`](crate::layer::fingerprint)) |
 //! | 16 | 4 | parameter count, `u32` |
 //! | 20 | 4 | payload checksum, `u32`: FNV-1a 32 of bytes `28..` ([`Checksum`]) |
 //! | 24 | 4 | header checksum, `u32`: FNV-1a 32 of bytes `0..24` |
@@ -40,22 +46,17 @@
 //! All integers and scalars are little-endian. The length is fixed by the network type
 //! ([`Model::BYTES`]); a buffer that is shorter or longer is rejected, as are bytes for another
 //! architecture or scalar type, and headers or payloads whose checksum does not match. Each case
-//! is its own [`LoadError`] variant.
+//! is its own [`LoadError`] variant. Version 2 fingerprints what each layer computes rather than
+//! its type names (so `Tanh` and `FastTanh` models interchange); files of version 1 are refused
+//! with [`LoadError::UnsupportedVersion`].
 //!
-//! # `const` decoding
-//! For a network with a concrete `f32`/`f64` scalar, `network!` also generates:
-//!
-//! ```text
-//! pub const BYTES: usize;                                             // == <Self as Model<_>>::BYTES
-//! pub const fn try_from_bytes_const(bytes: &[u8]) -> Result<Self, LoadError>;  // never panics
-//! pub const fn from_bytes_const(bytes: &[u8]) -> Self;                // for `static`/`const` items
-//! pub const fn to_byte_array(&self) -> [u8; Self::BYTES];            // the same bytes as `to_bytes`
-//! ```
-//!
-//! `from_bytes_const` is meant for `static` and `const` items: there, bytes it rejects are a
-//! compile error whose message names the problem (see [`LoadError::summary`]). Called at run
-//! time it would panic on bad bytes, so decode run-time input with [`Model::from_bytes`] or
-//! `try_from_bytes_const`, which return a [`LoadError`] instead.
+//! # Decoding at compile time
+//! [`include_model!`](crate::include_model)`(Net, bytes)` decodes `bytes` (any `&'static [u8]`
+//! constant, typically `include_bytes!("net.cnet")`) into a value of `Net` while compiling, for
+//! `static` and `const` items. Bytes it rejects are a compile error at the macro call whose
+//! message names the problem (see [`LoadError::summary`]). At run time, decode with
+//! [`Model::from_bytes`], which returns a [`LoadError`] instead. How it works, and how a layer of
+//! your own takes part: [`ConstDecode`].
 //!
 //! # Model files
 //! With the `std` feature, `Model::save` replaces the file at a path atomically, so that a
@@ -78,18 +79,17 @@
 //!   cannot; its temporary is removed by a later save of the same file once nothing has written
 //!   to it for ten minutes (a save that stalls that long fails cleanly and leaves the old file).
 
+mod const_model;
 mod error;
 #[cfg(feature = "std")]
 mod file;
-pub mod fingerprint;
 mod format;
 mod model;
 
+pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Payload, Skip, check_model_bytes};
 pub use error::{BufferTooSmall, LoadError};
 #[cfg(feature = "std")]
 pub use file::FileError;
-pub use format::{
-    Checksum, FORMAT_VERSION, HEADER_BYTES, MAGIC, Spec, f32_array, f32_at, f32_matrix, f64_array, f64_at, f64_matrix,
-    put_f32_array, put_f32_matrix, put_f64_array, put_f64_matrix,
-};
+pub(crate) use format::Spec;
+pub use format::{Checksum, FORMAT_VERSION, HEADER_BYTES, MAGIC};
 pub use model::Model;

@@ -28,7 +28,7 @@ use crate::{Parameters, Scalar};
 /// ```
 pub trait Model<T: Scalar>: Parameters<T> {
     /// Fingerprint of the architecture: every layer's kind, widths and activation, in order
-    /// (see [`fingerprint`](super::fingerprint)). Stored in the header and checked on load.
+    /// (see [`fingerprint`](crate::layer::fingerprint)). Stored in the header and checked on load.
     const FINGERPRINT: u64;
     /// Length of the model in bytes: [`HEADER_BYTES`] plus [`Parameters::PARAMS`] ×
     /// [`Scalar::BYTES`].

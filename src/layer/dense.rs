@@ -1,5 +1,8 @@
 use super::dense_math as math;
-use crate::{Activation, Identity, Init, Layer, Parameters, Scalar, TensorKind};
+use super::fingerprint::Fingerprint;
+use super::{Inline, LayerShape, OutputLayer, Storage};
+use crate::{Activation, Identity, Init, Layer, Parameters, Scalar, TensorInfo, TensorKind, TensorShape};
+use core::borrow::{Borrow, BorrowMut};
 use core::fmt;
 use core::marker::PhantomData;
 use rand::Rng;
@@ -14,7 +17,7 @@ use rand::Rng;
 /// yⱼ = A(z)ⱼ                 (output)
 /// ```
 ///
-/// Back-propagation, with `δ = ∂L/∂z = A'(z) ⊙ ∂L/∂y`:
+/// Back-propagation, with the signal `δ = ∂L/∂z = A'(z)ᵀ·∂L/∂y`:
 ///
 /// ```text
 /// ∂L/∂Wⱼᵢ = δⱼ·xᵢ     ∂L/∂bⱼ = δⱼ     ∂L/∂xᵢ = Σⱼ Wⱼᵢ·δⱼ   (that is, Wᵀ·δ)
@@ -24,31 +27,54 @@ use rand::Rng;
 /// | item | type | meaning |
 /// |---|---|---|
 /// | input `x` | `[T; IN]` | |
-/// | `weights` | `[[T; IN]; OUT]` | row `j` holds neuron `j`'s weights, as in the seeds' `W·x` |
+/// | `weights` | `[[T; IN]; OUT]` | row `j` holds neuron `j`'s weights, as in `W·x` (PyTorch's `nn.Linear.weight`) |
 /// | `bias` | `[T; OUT]` | one per neuron |
 /// | output `y` | `[T; OUT]` | |
 ///
-/// Everything is stored inline: a `Dense<f32, 2, 4, Relu>` is exactly `(2·4 + 4)·4 = 48` bytes,
-/// and [`Dense::from_parts`] is a `const fn`, so a layer can live in a `static` (in flash on a
-/// microcontroller).
+/// With the default [`Inline`] storage everything is stored in the layer: a
+/// `Dense<f32, 2, 4, Relu>` is exactly `(2·4 + 4)·4 = 48` bytes, and [`Dense::from_parts`] is a
+/// `const fn`, so a layer can live in a `static` (in flash on a microcontroller). With the
+/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed.
 ///
 /// ```
 /// use constnet::prelude::*;
-/// // The book's two-input sigmoid layer: weights w11 0.9, w12 0.2, w21 0.3, w22 0.8, no bias.
+/// // Two sigmoid neurons with weights w11 0.9, w12 0.2, w21 0.3, w22 0.8 and no bias, as in
+/// // Tariq Rashid's *Make Your Own Neural Network*.
 /// static LAYER: Dense<f64, 2, 2, Sigmoid> = Dense::from_parts([[0.9, 0.3], [0.2, 0.8]], [0.0; 2]);
 /// let y = LAYER.forward(&[1.0, 0.5]);
 /// assert!((y[0] - 0.7408).abs() < 1e-4 && (y[1] - 0.6457).abs() < 1e-4);
 /// ```
-pub struct Dense<T, const IN: usize, const OUT: usize, A = Identity> {
+pub struct Dense<T: Scalar, const IN: usize, const OUT: usize, A = Identity, S: Storage = Inline> {
     /// `W`: row `j` holds the weights of neuron `j`.
-    pub weights: [[T; IN]; OUT],
+    pub weights: S::Matrix<T, IN, OUT>,
     /// `b`: one bias per neuron.
-    pub bias: [T; OUT],
+    pub bias: S::Vector<T, OUT>,
     activation: PhantomData<A>,
 }
 
-/// What [`Dense::forward_train`](Layer::forward_train) records: the pre-activation `z` and the
-/// output `y`, since activation derivatives need one or the other.
+/// A [`Dense`] layer whose weights live on the heap (`std` only): the same function, the same
+/// training, the same tensors and byte format, but a network of them is a few pointers wide, so
+/// it and its gradients and optimizer state never touch the stack.
+///
+/// Use it in `network!` for layers too big for a thread's stack, e.g. the 400 KB first layer of
+/// an MNIST classifier:
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::HeapDense;
+/// network! {
+///     struct Mnist<f32> { hidden: HeapDense<784, 128, Relu>, output: Dense<128, 10, Softmax> }
+/// }
+/// let net = Mnist::zeroed(); // 101 770 parameters, built on the heap in place
+/// assert!(core::mem::size_of::<Mnist>() < 6 * 1024);
+/// assert_eq!(net.forward(&[0.5; 784])[3], 0.1);
+/// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub type HeapDense<T, const IN: usize, const OUT: usize, A = Identity> = Dense<T, IN, OUT, A, super::Heap>;
+
+/// What [`Dense`]'s training forward pass records: the pre-activation `z` and the output `y`,
+/// since activation derivatives need one or the other.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DenseTape<T, const OUT: usize> {
     /// `z = W·x + b`.
@@ -63,46 +89,192 @@ impl<T: Scalar, const OUT: usize> Default for DenseTape<T, OUT> {
     }
 }
 
-impl<T, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A> {
-    /// Number of scalars: `IN·OUT + OUT`.
-    pub const PARAMS: usize = IN * OUT + OUT;
-
+impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, Inline> {
     /// A layer from its weights (row `j` = neuron `j`) and biases; usable in `const`/`static`.
     pub const fn from_parts(weights: [[T; IN]; OUT], bias: [T; OUT]) -> Self {
         Self { weights, bias, activation: PhantomData }
     }
 }
 
-math::dense_layer!(Dense);
+#[cfg(feature = "std")]
+impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, super::Heap> {
+    /// A layer from boxed weights (row `j` = neuron `j`) and biases.
+    pub fn from_boxed(weights: std::boxed::Box<[[T; IN]; OUT]>, bias: std::boxed::Box<[T; OUT]>) -> Self {
+        Self { weights, bias, activation: PhantomData }
+    }
+}
 
-impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation> Parameters<T> for Dense<T, IN, OUT, A> {
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Dense<T, IN, OUT, A, S> {
+    /// Number of scalars: `IN·OUT + OUT`.
+    pub const PARAMS: usize = IN * OUT + OUT;
+
+    /// `W`, whatever the storage.
+    #[inline(always)]
+    fn w(&self) -> &[[T; IN]; OUT] {
+        self.weights.borrow()
+    }
+
+    /// `b`, whatever the storage.
+    #[inline(always)]
+    fn b(&self) -> &[T; OUT] {
+        self.bias.borrow()
+    }
+
+    /// `W` and `b`, mutably.
+    #[inline(always)]
+    fn parts_mut(&mut self) -> (&mut [[T; IN]; OUT], &mut [T; OUT]) {
+        (self.weights.borrow_mut(), self.bias.borrow_mut())
+    }
+
+    /// The pre-activation `z = W·x + b`.
+    #[inline]
+    pub fn pre_activation(&self, x: &[T; IN]) -> [T; OUT] {
+        crate::kernel::mat_vec(self.w(), self.b(), x)
+    }
+}
+
+// Shape and tensors do not depend on the activation, so a wrong activation type is reported once,
+// where the layer is used as a `Layer`.
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> LayerShape for Dense<T, IN, OUT, A, S> {
+    const INPUTS: usize = IN;
+    const OUTPUTS: usize = OUT;
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> for Dense<T, IN, OUT, A, S> {
     const PARAMS: usize = IN * OUT + OUT;
     const TENSORS: usize = 2;
 
     fn zeroed() -> Self {
-        Self::from_parts([[T::ZERO; IN]; OUT], [T::ZERO; OUT])
+        Self { weights: S::matrix(T::ZERO), bias: S::vector(T::ZERO), activation: PhantomData }
     }
-    math::dense_tensors!();
+    #[inline]
+    fn tensor(&self, index: usize) -> &[T] {
+        match index {
+            0 => self.w().as_flattened(),
+            1 => &self.b()[..],
+            _ => &[],
+        }
+    }
+    #[inline]
+    fn tensor_mut(&mut self, index: usize) -> &mut [T] {
+        let (w, b) = self.parts_mut();
+        match index {
+            0 => w.as_flattened_mut(),
+            1 => &mut b[..],
+            _ => &mut [],
+        }
+    }
+    fn tensor_info(index: usize) -> TensorInfo {
+        if index == 0 {
+            TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) }
+        } else {
+            TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) }
+        }
+    }
 }
 
-// Written by hand so that the activation shows by name and `A` needs no `Clone`/`Debug` bounds
-// beyond what `Activation` already promises.
-impl<T: Clone, const IN: usize, const OUT: usize, A> Clone for Dense<T, IN, OUT, A> {
+impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> Layer<T, IN, OUT>
+    for Dense<T, IN, OUT, A, S>
+{
+    type Tape = DenseTape<T, OUT>;
+    type State = ();
+    const TRAINABLE: bool = A::TRAINABLE;
+    // One architecture whatever the storage, and whatever the activation's implementation:
+    // `Tanh` and `FastTanh` read each other's bytes.
+    const FINGERPRINT: u64 = Fingerprint::new("Dense").usize(IN).usize(OUT).str(A::FUNCTION).finish();
+
+    fn init<R: Rng + ?Sized>(&mut self, rng: &mut R, init: Init) {
+        let (w, b) = self.parts_mut();
+        math::init(w, b, rng, init.resolve(A::DEFAULT_INIT));
+    }
+
+    #[inline]
+    fn forward(&self, x: &[T; IN]) -> [T; OUT] {
+        math::forward::<T, A, IN, OUT>(self.w(), self.b(), x)
+    }
+
+    #[inline]
+    fn forward_block<const B: usize>(&self, x: &[[T; B]; IN]) -> [[T; B]; OUT] {
+        math::forward_block::<T, A, IN, OUT, B>(self.w(), self.b(), x)
+    }
+
+    #[inline]
+    fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, _rng: &mut R) {
+        math::forward_train::<T, A, IN, OUT>(self.w(), self.b(), x, tape);
+    }
+
+    #[inline(always)]
+    fn output(tape: &Self::Tape) -> &[T; OUT] {
+        &tape.y
+    }
+
+    #[inline]
+    fn error_signal(&self, tape: &Self::Tape, d_out: &[T; OUT]) -> [T; OUT] {
+        math::error_signal::<T, A, OUT>(tape, d_out)
+    }
+
+    #[inline]
+    fn input_gradient(&self, _x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT]) -> [T; IN] {
+        math::input_gradient(self.w(), delta)
+    }
+
+    #[inline]
+    fn add_gradient(&self, x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self) {
+        let (w, b) = grads.parts_mut();
+        math::rank_one_update(w, b, T::ONE, delta, x);
+    }
+
+    /// `‖δ·xᵀ‖² + ‖δ‖² = ‖δ‖²·(‖x‖² + 1)`, without forming the gradient.
+    #[inline]
+    fn gradient_norm2(&self, x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT]) -> T {
+        math::gradient_norm2(x, delta)
+    }
+
+    /// `W ← W − rate·δ·xᵀ`, `b ← b − rate·δ`, in place, with no gradient buffer.
+    #[inline]
+    fn descend(&mut self, x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT], rate: T) {
+        let (w, b) = self.parts_mut();
+        math::rank_one_update(w, b, -rate, delta, x);
+    }
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> OutputLayer<T, IN, OUT>
+    for Dense<T, IN, OUT, A, S>
+{
+    type Activation = A;
+
+    #[inline(always)]
+    fn pre_activation(tape: &Self::Tape) -> &[T; OUT] {
+        &tape.z
+    }
+}
+
+// Written by hand so that the activation shows by name and `A` needs no bounds, and so that
+// `clone_from` reuses the heap storage's allocation (early stopping snapshots every epoch).
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Clone for Dense<T, IN, OUT, A, S> {
     fn clone(&self) -> Self {
         Self { weights: self.weights.clone(), bias: self.bias.clone(), activation: PhantomData }
     }
+    fn clone_from(&mut self, source: &Self) {
+        self.weights.clone_from(&source.weights);
+        self.bias.clone_from(&source.bias);
+    }
 }
 
-impl<T: PartialEq, const IN: usize, const OUT: usize, A> PartialEq for Dense<T, IN, OUT, A> {
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> PartialEq for Dense<T, IN, OUT, A, S> {
     fn eq(&self, other: &Self) -> bool {
         self.weights == other.weights && self.bias == other.bias
     }
 }
 
-impl<T: fmt::Debug, const IN: usize, const OUT: usize, A: Activation> fmt::Debug for Dense<T, IN, OUT, A> {
+impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> fmt::Debug for Dense<T, IN, OUT, A, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The activation's type name without its module path (no bound on `A`, so that a type
+        // that is not an activation is reported once, where the layer is used).
+        let activation = core::any::type_name::<A>().rsplit("::").next().unwrap_or("?");
         f.debug_struct("Dense")
-            .field("activation", &A::NAME)
+            .field("activation", &activation)
+            .field("storage", &S::NAME)
             .field("weights", &self.weights)
             .field("bias", &self.bias)
             .finish()

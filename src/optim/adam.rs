@@ -1,5 +1,5 @@
 use super::{Optimizer, check_adam_family, for_each_with2, power};
-use crate::{Parameters, Scalar, train::TrainError};
+use crate::{Parameters, Scalar, optim::OptimError};
 
 /// Adam (Kingma & Ba), with bias-corrected moments:
 ///
@@ -90,8 +90,8 @@ impl<T: Scalar> Optimizer<T> for Adam {
     type State<N: Parameters<T>> = AdamState<N>;
     const NAME: &'static str = "adam";
 
-    fn validate(&self) -> Result<(), TrainError> {
-        check_adam_family(self.beta1, self.beta2, self.epsilon)
+    fn validate(&self) -> Result<(), OptimError> {
+        check_adam_family::<T>(self.beta1, self.beta2, self.epsilon)
     }
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()

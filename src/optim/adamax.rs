@@ -1,5 +1,5 @@
 use super::{AdamState, Optimizer, check_adam_family, for_each_with2, power};
-use crate::{Parameters, Scalar, train::TrainError};
+use crate::{Parameters, Scalar, optim::OptimError};
 
 /// Adamax, Adam with the infinity norm, as Keras defines it (the circles article uses it):
 ///
@@ -29,8 +29,8 @@ impl<T: Scalar> Optimizer<T> for Adamax {
     type State<N: Parameters<T>> = AdamState<N>;
     const NAME: &'static str = "adamax";
 
-    fn validate(&self) -> Result<(), TrainError> {
-        check_adam_family(self.beta1, self.beta2, self.epsilon)
+    fn validate(&self) -> Result<(), OptimError> {
+        check_adam_family::<T>(self.beta1, self.beta2, self.epsilon)
     }
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()

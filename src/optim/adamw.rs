@@ -1,5 +1,5 @@
 use super::{Adam, AdamState, Optimizer};
-use crate::{Parameters, Scalar, train::TrainError, train::check_range};
+use crate::{Parameters, Scalar, optim::OptimError, optim::check};
 
 /// AdamW (Loshchilov & Hutter): Adam with weight decay *decoupled* from the gradient,
 /// as in PyTorch: `w ← w·(1 − η·λ)` and then the [`Adam`] update.
@@ -25,9 +25,9 @@ impl<T: Scalar> Optimizer<T> for AdamW {
     type State<N: Parameters<T>> = AdamState<N>;
     const NAME: &'static str = "adamw";
 
-    fn validate(&self) -> Result<(), TrainError> {
+    fn validate(&self) -> Result<(), OptimError> {
         <Adam as Optimizer<T>>::validate(&self.adam)?;
-        check_range("weight decay", self.weight_decay, self.weight_decay >= 0.0, "weight decay ≥ 0")
+        check::<T>("weight decay", self.weight_decay, |v| v >= 0.0, "weight decay ≥ 0")
     }
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()

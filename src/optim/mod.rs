@@ -8,6 +8,7 @@
 mod adam;
 mod adamax;
 mod adamw;
+mod error;
 mod momentum;
 mod rmsprop;
 mod schedule;
@@ -16,12 +17,14 @@ mod sgd;
 pub use adam::{Adam, AdamState};
 pub use adamax::Adamax;
 pub use adamw::AdamW;
+pub use error::OptimError;
+pub(crate) use error::check;
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use schedule::Schedule;
 pub use sgd::Sgd;
 
-use crate::{Parameters, Scalar, train::TrainError};
+use crate::{Parameters, Scalar};
 use core::fmt::Debug;
 
 /// Turns gradients into parameter updates.
@@ -39,11 +42,11 @@ pub trait Optimizer<T: Scalar>: Copy + Debug {
     /// Only [`Sgd`] sets it.
     const PLAIN_GRADIENT_DESCENT: bool = false;
 
-    /// Checks the hyper-parameters.
+    /// Checks the hyper-parameters, as written and as the scalar `T` will see them.
     ///
     /// # Errors
-    /// [`TrainError::InvalidHyperParameter`] naming the parameter and its valid range.
-    fn validate(&self) -> Result<(), TrainError>;
+    /// [`OptimError`] naming the parameter and its valid range.
+    fn validate(&self) -> Result<(), OptimError>;
     /// Fresh state (zero moments) for a network of type `N`.
     fn new_state<N: Parameters<T>>(&self) -> Self::State<N>;
     /// Applies one update: `params ← params − lr·(update rule)(grads, state)`.
@@ -100,9 +103,8 @@ fn power(beta: f64, t: u32) -> f64 {
 }
 
 /// Shared checks of the Adam family.
-fn check_adam_family(beta1: f64, beta2: f64, epsilon: f64) -> Result<(), TrainError> {
-    use crate::train::check_range;
-    check_range("beta1", beta1, (0.0..1.0).contains(&beta1), "0 ≤ beta1 < 1")?;
-    check_range("beta2", beta2, (0.0..1.0).contains(&beta2), "0 ≤ beta2 < 1")?;
-    check_range("epsilon", epsilon, epsilon > 0.0, "epsilon > 0")
+fn check_adam_family<T: Scalar>(beta1: f64, beta2: f64, epsilon: f64) -> Result<(), OptimError> {
+    check::<T>("beta1", beta1, |b| (0.0..1.0).contains(&b), "0 ≤ beta1 < 1")?;
+    check::<T>("beta2", beta2, |b| (0.0..1.0).contains(&b), "0 ≤ beta2 < 1")?;
+    check::<T>("epsilon", epsilon, |e| e > 0.0, "epsilon > 0")
 }

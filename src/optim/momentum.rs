@@ -1,5 +1,5 @@
 use super::{Optimizer, for_each_with};
-use crate::{Parameters, Scalar, train::TrainError, train::check_range};
+use crate::{Parameters, Scalar, optim::OptimError, optim::check};
 
 /// Gradient descent with momentum, in PyTorch's form:
 ///
@@ -45,8 +45,8 @@ impl<T: Scalar> Optimizer<T> for Momentum {
     type State<N: Parameters<T>> = N;
     const NAME: &'static str = "momentum";
 
-    fn validate(&self) -> Result<(), TrainError> {
-        check_range("momentum", self.momentum, (0.0..1.0).contains(&self.momentum), "0 ≤ momentum < 1")
+    fn validate(&self) -> Result<(), OptimError> {
+        check::<T>("momentum", self.momentum, |v| (0.0..1.0).contains(&v), "0 ≤ momentum < 1")
     }
     fn new_state<N: Parameters<T>>(&self) -> N {
         N::zeroed()

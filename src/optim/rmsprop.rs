@@ -1,5 +1,5 @@
 use super::{Optimizer, for_each_with};
-use crate::{Parameters, Scalar, train::TrainError, train::check_range};
+use crate::{Parameters, Scalar, optim::OptimError, optim::check};
 
 /// RMSprop (Hinton): divide the step by a running root-mean-square of recent gradients. This is
 /// **Keras'** RMSprop (`keras.optimizers.RMSprop` without momentum, not centered), formula and
@@ -56,9 +56,9 @@ impl<T: Scalar> Optimizer<T> for RmsProp {
     type State<N: Parameters<T>> = N;
     const NAME: &'static str = "rmsprop";
 
-    fn validate(&self) -> Result<(), TrainError> {
-        check_range("rho", self.rho, (0.0..1.0).contains(&self.rho), "0 ≤ rho < 1")?;
-        check_range("epsilon", self.epsilon, self.epsilon > 0.0, "epsilon > 0")
+    fn validate(&self) -> Result<(), OptimError> {
+        check::<T>("rho", self.rho, |v| (0.0..1.0).contains(&v), "0 ≤ rho < 1")?;
+        check::<T>("epsilon", self.epsilon, |v| v > 0.0, "epsilon > 0")
     }
     fn new_state<N: Parameters<T>>(&self) -> N {
         N::zeroed()

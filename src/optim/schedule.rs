@@ -1,4 +1,5 @@
-use crate::train::{TrainError, check_range};
+use super::{OptimError, check};
+use crate::Scalar;
 
 /// The learning rate as a function of the optimizer step (counted from 0, as in TensorFlow).
 ///
@@ -58,29 +59,32 @@ impl Schedule {
         }
     }
 
-    /// Checks every parameter.
+    /// Checks every parameter, as written and as the scalar `T` of the network will see it (a
+    /// rate that overflows `T` is refused).
     ///
     /// # Errors
-    /// [`TrainError::InvalidLearningRate`] for a non-positive or non-finite `η₀`,
-    /// [`TrainError::InvalidHyperParameter`] for the other parameters.
-    pub fn validate(&self) -> Result<(), TrainError> {
+    /// [`OptimError::InvalidLearningRate`] for a non-positive or non-finite `η₀`,
+    /// [`OptimError::NotRepresentable`] for one that is infinite or 0 in `T`,
+    /// [`OptimError::InvalidHyperParameter`] for the other parameters.
+    pub fn validate<T: Scalar>(&self) -> Result<(), OptimError> {
         let initial = self.initial();
         if !(initial.is_finite() && initial > 0.0) {
-            return Err(TrainError::InvalidLearningRate { value: initial });
+            return Err(OptimError::InvalidLearningRate { value: initial });
         }
-        let steps = |name, n: u64| check_range(name, n as f64, n >= 1, "at least 1 step");
+        check::<T>("learning rate", initial, |r| r > 0.0, "a finite number greater than 0")?;
+        let steps = |name, n: u64| check::<T>(name, n as f64, |n| n >= 1.0, "at least 1 step");
         match *self {
             Schedule::Constant(_) => Ok(()),
             Schedule::StepDecay { factor, every, .. } => {
-                check_range("decay factor", factor, factor > 0.0 && factor <= 1.0, "0 < factor ≤ 1")?;
+                check::<T>("decay factor", factor, |f| f > 0.0 && f <= 1.0, "0 < factor ≤ 1")?;
                 steps("decay interval", every)
             }
             Schedule::Exponential { rate, decay_steps, .. } => {
-                check_range("decay rate", rate, rate > 0.0 && rate <= 1.0, "0 < rate ≤ 1")?;
+                check::<T>("decay rate", rate, |r| r > 0.0 && r <= 1.0, "0 < rate ≤ 1")?;
                 steps("decay steps", decay_steps)
             }
             Schedule::Cosine { decay_steps, alpha, .. } => {
-                check_range("alpha", alpha, (0.0..=1.0).contains(&alpha), "0 ≤ alpha ≤ 1")?;
+                check::<T>("alpha", alpha, |a| (0.0..=1.0).contains(&a), "0 ≤ alpha ≤ 1")?;
                 steps("decay steps", decay_steps)
             }
         }

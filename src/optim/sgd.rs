@@ -1,5 +1,5 @@
 use super::{Optimizer, for_each};
-use crate::{Parameters, Scalar, train::TrainError};
+use crate::{Parameters, Scalar, optim::OptimError};
 
 /// Plain gradient descent, the seeds' rule: `w ← w − η·∂L/∂w`.
 ///
@@ -19,7 +19,7 @@ impl<T: Scalar> Optimizer<T> for Sgd {
     const NAME: &'static str = "sgd";
     const PLAIN_GRADIENT_DESCENT: bool = true;
 
-    fn validate(&self) -> Result<(), TrainError> {
+    fn validate(&self) -> Result<(), OptimError> {
         Ok(())
     }
     fn new_state<N: Parameters<T>>(&self) {}

@@ -1,4 +1,5 @@
 use crate::InitError;
+use crate::optim::OptimError;
 use core::fmt;
 
 /// Why training refused to start or stopped early.
@@ -77,6 +78,20 @@ pub enum TrainError {
     },
     /// An initialisation scheme was invalid.
     Init(InitError),
+    /// A setting is valid as written but not in the network's scalar type (see
+    /// [`OptimError::NotRepresentable`]).
+    NotRepresentable {
+        /// Which setting.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// The scalar type.
+        scalar: &'static str,
+        /// What the value becomes in that type.
+        becomes: f64,
+        /// The range it must lie in.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -115,11 +130,28 @@ impl fmt::Display for TrainError {
                  (try a smaller learning rate or gradient clipping)"
             ),
             TrainError::Init(err) => write!(f, "{err}"),
+            TrainError::NotRepresentable { name, value, scalar, becomes, expected } => {
+                OptimError::NotRepresentable { name, value, scalar, becomes, expected }.fmt(f)
+            }
         }
     }
 }
 
 impl core::error::Error for TrainError {}
+
+impl From<OptimError> for TrainError {
+    fn from(err: OptimError) -> Self {
+        match err {
+            OptimError::InvalidLearningRate { value } => TrainError::InvalidLearningRate { value },
+            OptimError::InvalidHyperParameter { name, value, expected } => {
+                TrainError::InvalidHyperParameter { name, value, expected }
+            }
+            OptimError::NotRepresentable { name, value, scalar, becomes, expected } => {
+                TrainError::NotRepresentable { name, value, scalar, becomes, expected }
+            }
+        }
+    }
+}
 
 impl From<InitError> for TrainError {
     fn from(err: InitError) -> Self {

@@ -30,6 +30,7 @@
 mod config;
 mod error;
 mod fit;
+mod policy;
 mod report;
 mod target;
 mod trainer;
@@ -38,6 +39,7 @@ pub use config::{Batch, EarlyStopping, FitConfig, MAX_PLATEAU_WINDOW, Plateau, S
 pub use error::TrainError;
 pub(crate) use error::check_range;
 pub use fit::{Control, FitData};
+pub use policy::gradient_scale;
 pub use report::{EpochReport, FitReport, StopReason};
 pub use target::{Metric, Target};
 pub use trainer::{Regularization, Trainer};

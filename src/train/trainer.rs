@@ -1,6 +1,7 @@
-use super::{TrainError, check_range};
+use super::{TrainError, gradient_scale};
 use crate::loss::Loss;
-use crate::optim::{Optimizer, Schedule};
+use crate::network::Descent;
+use crate::optim::{Optimizer, Schedule, check};
 use crate::{Network, Parameters, Scalar, TensorKind};
 use rand::Rng;
 
@@ -15,10 +16,11 @@ pub struct Regularization {
 }
 
 impl Regularization {
-    fn validate(&self) -> Result<(), TrainError> {
-        check_range("L2 weight decay", self.l2, self.l2 >= 0.0, "λ ≥ 0")?;
+    /// Checks the settings as written and as the scalar `T` will see them.
+    fn validate<T: Scalar>(&self) -> Result<(), TrainError> {
+        check::<T>("L2 weight decay", self.l2, |l2| l2 >= 0.0, "λ ≥ 0")?;
         if let Some(c) = self.clip_norm {
-            check_range("clip norm", c, c > 0.0, "a finite norm > 0")?;
+            check::<T>("clip norm", c, |c| c > 0.0, "a finite norm > 0")?;
         }
         Ok(())
     }
@@ -57,7 +59,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// optimizer or schedule settings.
     pub fn new(optimizer: O, loss: L, schedule: Schedule) -> Result<Self, TrainError> {
         optimizer.validate()?;
-        schedule.validate()?;
+        schedule.validate::<T>()?;
         Ok(Self {
             optimizer,
             loss,
@@ -77,7 +79,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// # Errors
     /// [`TrainError::InvalidHyperParameter`] for a negative `l2` or a non-positive clip norm.
     pub fn with_regularization(mut self, regularization: Regularization) -> Result<Self, TrainError> {
-        regularization.validate()?;
+        regularization.validate::<T>()?;
         self.regularization = regularization;
         Ok(self)
     }
@@ -146,16 +148,13 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                 }
             }
         }
-        let norm2 = self.grads.squared_norm();
-        if !norm2.is_finite() {
-            self.discard_gradients();
-            return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 });
-        }
-        if let Some(clip) = self.regularization.clip_norm {
-            let norm = norm2.sqrt().to_f64();
-            if norm > clip {
-                self.grads.scale(T::from_f64(clip / norm));
+        match gradient_scale(self.grads.squared_norm(), self.clip_norm()) {
+            None => {
+                self.discard_gradients();
+                return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 });
             }
+            Some(scale) if scale != T::ONE => self.grads.scale(scale),
+            Some(_) => {}
         }
         let lr = T::from_f64(self.schedule.rate(self.steps));
         self.optimizer.step(net, &self.grads, &mut self.state, lr);
@@ -163,6 +162,11 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         self.grads.fill(T::ZERO);
         self.pending = false;
         Ok(())
+    }
+
+    /// The clipping norm in the network's scalar type.
+    fn clip_norm(&self) -> Option<T> {
+        self.regularization.clip_norm.map(T::from_f64)
     }
 
     /// Drops the gradients accumulated since the last update (after a failed batch).
@@ -198,15 +202,15 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         let delta = self.loss.delta::<N::OutputActivation>(z, y, target);
         if O::PLAIN_GRADIENT_DESCENT && self.regularization.l2 == 0.0 {
             let rate = T::from_f64(self.schedule.rate(self.steps));
-            let clip = self.regularization.clip_norm.map(T::from_f64);
-            match net.descend(tape, &delta, rate, clip) {
-                Some(true) => {
+            return match net.descend(tape, &delta, rate, self.clip_norm()) {
+                Descent::Applied => {
                     self.steps += 1;
-                    return Ok(loss);
+                    Ok(loss)
                 }
-                Some(false) => return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 }),
-                None => {}
-            }
+                Descent::NonFiniteGradient => {
+                    Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 })
+                }
+            };
         }
         net.backward(tape, &delta, &mut self.grads);
         self.pending = true;

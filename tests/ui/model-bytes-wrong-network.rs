@@ -9,18 +9,7 @@ network! {
     }
 }
 
-network! {
-    pub struct Wider<f32> {
-        hidden: Dense<2, 5, Tanh>,
-        output: Dense<5, 1, Sigmoid>,
-    }
-}
-
-const WIDER_BYTES: [u8; Wider::BYTES] =
-    Wider::from_layers(Dense::from_parts([[0.5; 2]; 5], [0.0; 5]), Dense::from_parts([[0.5; 5]], [0.0]))
-        .to_byte_array();
-
-static NET: Xor = Xor::from_bytes_const(&WIDER_BYTES);
+static NET: Xor = include_model!(Xor, include_bytes!("../fixtures/tiny.cnet"));
 
 fn main() {
     let _ = NET.forward(&[0.0, 1.0]);

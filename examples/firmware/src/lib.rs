@@ -21,7 +21,7 @@ use shared::Circles;
 /// its 117 weights are in `.rodata` (flash), not RAM. A corrupted or mismatched `circles.cnet`
 /// fails the build with the reason.
 #[unsafe(no_mangle)]
-pub static CIRCLES: Circles = Circles::from_bytes_const(include_bytes!("../circles.cnet"));
+pub static CIRCLES: Circles = constnet::include_model!(Circles, include_bytes!("../circles.cnet"));
 
 /// The inference entry point: `Circles::forward`, kept out of line under a fixed symbol name so
 /// that the host check can walk its call graph in the linked binary and show that no panic

@@ -87,7 +87,11 @@ fn main() -> ! {
         o[3]
     );
     print!("xor weights=");
-    for byte in run.net.to_byte_array() {
+    let mut bytes = [0u8; Xor::BYTES];
+    if run.net.to_bytes(&mut bytes).is_err() {
+        process::exit(6);
+    }
+    for byte in bytes {
         print!("{byte:02x}");
     }
     println!();

@@ -1,26 +1,14 @@
 //! Saving model files under hostile conditions (`std` feature): concurrent saves of one path,
 //! links planted where the temporary file goes, symbolic links at the model path, permissions,
 //! the longest file names, and no temporary files left behind after success, failure or a crash.
-#![cfg(feature = "std")]
 
+use crate::common::Circles;
 use constnet::io::{FileError, Model};
-use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
-
-network! {
-    /// The circles classifier.
-    pub struct Circles<f32> {
-        hidden1: Dense<2, 4, Relu>,
-        hidden2: Dense<4, 6, Relu>,
-        hidden3: Dense<6, 6, Relu>,
-        hidden4: Dense<6, 4, Relu>,
-        output:  Dense<4, 1, Sigmoid>,
-    }
-}
 
 fn model(seed: u64) -> Circles {
     Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(seed))

@@ -2,22 +2,12 @@
 //! layout pinned byte for byte, every error case, the memory-bill constants, and (with the `std`
 //! feature) atomic file saving.
 
-use constnet::io::{BufferTooSmall, HEADER_BYTES, LoadError, Model, Spec};
+use crate::common::{Circles, rng};
+use constnet::io::{BufferTooSmall, HEADER_BYTES, LoadError, Model, check_model_bytes};
 use constnet::memory::{optimizer_state_bytes, trainer_bytes};
 use constnet::optim::{Adam, Momentum, Sgd};
 use constnet::prelude::*;
-use constnet::rand::{Rng, SeedableRng, rngs::Xoshiro128PlusPlus};
-
-network! {
-    /// The circles classifier of the seed articles.
-    pub struct Circles<f32> {
-        hidden1: Dense<2, 4, Relu>,
-        hidden2: Dense<4, 6, Relu>,
-        hidden3: Dense<6, 6, Relu>,
-        hidden4: Dense<6, 4, Relu>,
-        output:  Dense<4, 1, Sigmoid>,
-    }
-}
+use constnet::rand::Rng;
 
 network! {
     /// Same widths and parameter count as `Circles`, another activation in the first layer.
@@ -52,10 +42,6 @@ network! {
 network! {
     /// The smallest network, for the pinned bytes.
     pub struct Tiny<f32> { only: Dense<2, 1, Sigmoid> }
-}
-
-fn rng(seed: u64) -> Xoshiro128PlusPlus {
-    Xoshiro128PlusPlus::seed_from_u64(seed)
 }
 
 /// Fills every parameter with arbitrary bits: NaNs with payloads, infinities, subnormals, −0.
@@ -93,6 +79,13 @@ fn round_trip<T: Scalar, N: Model<T> + core::fmt::Debug>(net: &N) -> Vec<u8> {
     bytes
 }
 
+/// The model bytes of `net`.
+fn encode<T: Scalar, N: Model<T>>(net: &N) -> Vec<u8> {
+    let mut bytes = vec![0u8; N::BYTES];
+    assert_eq!(net.to_bytes(&mut bytes), Ok(N::BYTES));
+    bytes
+}
+
 #[test]
 fn random_networks_round_trip_bit_for_bit_f32() {
     for seed in 0..50 {
@@ -100,16 +93,16 @@ fn random_networks_round_trip_bit_for_bit_f32() {
         let net = Circles::random(&mut r);
         let bytes = round_trip(&net);
         assert_eq!(Circles::from_bytes(&bytes).unwrap(), net);
-        // The const decoder and the fixed-size encoder agree with the generic ones.
-        assert_eq!(Circles::try_from_bytes_const(&bytes), Ok(net.clone()));
-        assert_eq!(net.to_byte_array().as_slice(), &bytes[..]);
+        // The const checker agrees with the run-time decoder.
+        assert_eq!(check_model_bytes::<f32, Circles>(&bytes), Ok(()));
+        assert_eq!(encode(&net).as_slice(), &bytes[..]);
 
         let mut wild = Circles::zeroed();
         scramble(&mut wild, || f32::from_bits(r.next_u32()));
         let bytes = round_trip(&wild);
-        assert_eq!(wild.to_byte_array().as_slice(), &bytes[..]);
-        let back = Circles::try_from_bytes_const(&bytes).unwrap();
-        assert_eq!(back.to_byte_array(), wild.to_byte_array());
+        assert_eq!(encode(&wild).as_slice(), &bytes[..]);
+        let back = Circles::from_bytes(&bytes).unwrap();
+        assert_eq!(encode(&back), encode(&wild));
 
         let audio = Audio::<f32>::random(&mut r);
         assert_eq!(Audio::<f32>::from_bytes(&round_trip(&audio)).unwrap(), audio);
@@ -122,8 +115,8 @@ fn random_networks_round_trip_bit_for_bit_f64() {
         let mut r = rng(1000 + seed);
         let digits = Digits::random(&mut r);
         let bytes = round_trip(&digits);
-        assert_eq!(Digits::try_from_bytes_const(&bytes), Ok(digits.clone()));
-        assert_eq!(digits.to_byte_array().as_slice(), &bytes[..]);
+        assert_eq!(check_model_bytes::<f64, Digits>(&bytes), Ok(()));
+        assert_eq!(encode(&digits).as_slice(), &bytes[..]);
 
         let audio = Audio::<f64>::random(&mut r);
         assert_eq!(Audio::<f64>::from_bytes(&round_trip(&audio)).unwrap(), audio);
@@ -134,7 +127,7 @@ fn random_networks_round_trip_bit_for_bit_f64() {
         let mut wild = Digits::zeroed();
         scramble(&mut wild, || f64::from_bits(r.next_u64()));
         let bytes = round_trip(&wild);
-        assert_eq!(Digits::try_from_bytes_const(&bytes).unwrap().to_byte_array(), wild.to_byte_array());
+        assert_eq!(encode(&Digits::from_bytes(&bytes).unwrap()), encode(&wild));
     }
 }
 
@@ -143,21 +136,28 @@ fn special_values_survive() {
     let mut net = Tiny::zeroed();
     net.only.weights = [[f32::from_bits(0x7fc0_1234), f32::NEG_INFINITY]];
     net.only.bias = [-0.0];
-    let bytes = net.to_byte_array();
+    let bytes = encode(&net);
     let back = Tiny::from_bytes(&bytes).unwrap();
     assert_eq!(back.only.weights[0][0].to_bits(), 0x7fc0_1234);
     assert_eq!(back.only.weights[0][1], f32::NEG_INFINITY);
     assert_eq!(back.only.bias[0].to_bits(), (-0.0f32).to_bits());
 }
 
+/// `Tiny::from_layers(Dense::from_parts([[1.0, -2.0]], [0.5]))` in the model byte format.
+const TINY_LAYOUT: [u8; 40] = [
+    0x43, 0x4e, 0x45, 0x54, 0x02, 0x00, 0x01, 0x04, 0xcf, 0xee, 0x1f, 0xce, 0x35, 0x37, 0x95, 0x90, 0x03, 0x00, 0x00,
+    0x00, 0xd5, 0x0a, 0x30, 0x07, 0xfa, 0xef, 0x44, 0x46, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00,
+    0x00, 0x3f,
+];
+
 /// The layout, pinned: a change here is a format change and needs a new `FORMAT_VERSION`.
 #[test]
 fn layout_is_pinned_byte_for_byte() {
     let net = Tiny::from_layers(Dense::from_parts([[1.0, -2.0]], [0.5]));
-    let bytes = net.to_byte_array();
+    let bytes = encode(&net);
     assert_eq!(Tiny::BYTES, HEADER_BYTES + 3 * 4);
     assert_eq!(&bytes[0..4], b"CNET");
-    assert_eq!(&bytes[4..6], &1u16.to_le_bytes());
+    assert_eq!(&bytes[4..6], &2u16.to_le_bytes());
     assert_eq!((bytes[6], bytes[7]), (1, 4));
     assert_eq!(&bytes[8..16], &<Tiny as Model<f32>>::FINGERPRINT.to_le_bytes());
     assert_eq!(&bytes[16..20], &3u32.to_le_bytes());
@@ -165,14 +165,15 @@ fn layout_is_pinned_byte_for_byte() {
     let payload = constnet::io::Checksum::of(&bytes[28..]).value();
     assert_eq!(&bytes[20..24], &payload.to_le_bytes());
     assert_eq!(&bytes[24..28], &constnet::io::Checksum::of(&bytes[..24]).value().to_le_bytes());
-    // The fingerprint is a function of the layers only, and it is pinned too.
-    assert_eq!(
-        <Tiny as Model<f32>>::FINGERPRINT,
-        constnet::io::fingerprint::network(&[constnet::io::fingerprint::dense(2, 1, "Sigmoid")])
-    );
+    // The fingerprint is a function of what the layers compute, and it is pinned too.
+    use constnet::layer::fingerprint::{Fingerprint, network};
+    let dense = Fingerprint::new("Dense").usize(2).usize(1).str("sigmoid").finish();
+    assert_eq!(<Tiny as Model<f32>>::FINGERPRINT, network(1, dense));
+    assert_eq!(bytes, TINY_LAYOUT);
+    assert_eq!(include_bytes!("../fixtures/tiny.cnet"), &TINY_LAYOUT, "tests/fixtures/tiny.cnet is these bytes");
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(
-        hex, "434e4554010001047c27421302a5149b03000000d50a3007628862780000803f000000c00000003f",
+        hex, "434e455402000104cfee1fce3537959003000000d50a3007faef44460000803f000000c00000003f",
         "the byte format changed"
     );
 }
@@ -190,7 +191,8 @@ fn fingerprints_tell_architectures_apart() {
 /// Bytes of a random `Circles`, for the error cases.
 fn circles_bytes() -> (Circles, [u8; Circles::BYTES]) {
     let net = Circles::random(&mut rng(9));
-    let bytes = net.to_byte_array();
+    let mut bytes = [0u8; Circles::BYTES];
+    net.to_bytes(&mut bytes).unwrap();
     (net, bytes)
 }
 
@@ -204,7 +206,7 @@ fn reseal(bytes: &mut [u8]) {
 /// says what was expected.
 fn rejects(bytes: &[u8], expected: LoadError) {
     assert_eq!(Circles::from_bytes(bytes), Err(expected));
-    assert_eq!(Circles::try_from_bytes_const(bytes), Err(expected));
+    assert_eq!(check_model_bytes::<f32, Circles>(bytes), Err(expected));
     let before = Circles::random(&mut rng(77));
     let mut net = before.clone();
     assert_eq!(net.read_bytes(bytes), Err(expected));
@@ -249,8 +251,16 @@ fn padded_buffers() {
 #[test]
 fn unsupported_version() {
     let (_, mut bytes) = circles_bytes();
-    bytes[4..6].copy_from_slice(&2u16.to_le_bytes());
-    rejects(&bytes, LoadError::UnsupportedVersion { found: 2, supported: 1 });
+    bytes[4..6].copy_from_slice(&3u16.to_le_bytes());
+    reseal(&mut bytes);
+    rejects(&bytes, LoadError::UnsupportedVersion { found: 3, supported: 2 });
+    // Files of format 1 (whose fingerprints hashed type names) are refused with a message that
+    // says so.
+    bytes[4..6].copy_from_slice(&1u16.to_le_bytes());
+    reseal(&mut bytes);
+    rejects(&bytes, LoadError::UnsupportedVersion { found: 1, supported: 2 });
+    let message = LoadError::UnsupportedVersion { found: 1, supported: 2 }.to_string();
+    assert!(message.contains("older constnet"), "{message}");
 }
 
 #[test]
@@ -290,7 +300,7 @@ fn wrong_scalar_type() {
 #[test]
 fn wrong_network() {
     // Same widths and parameter count, another activation: the fingerprint tells.
-    let other = CirclesTanh::random(&mut rng(4)).to_byte_array();
+    let other = encode(&CirclesTanh::random(&mut rng(4)));
     let fp_other = <CirclesTanh as Model<f32>>::FINGERPRINT;
     let fp = <Circles as Model<f32>>::FINGERPRINT;
     let expected = LoadError::WrongNetwork {
@@ -301,7 +311,7 @@ fn wrong_network() {
     };
     rejects(&other, expected);
     // Another size altogether (reported before the length).
-    let tiny = Tiny::zeroed().to_byte_array();
+    let tiny = encode(&Tiny::zeroed());
     let err = Circles::from_bytes(&tiny).unwrap_err();
     assert!(matches!(err, LoadError::WrongNetwork { found_params: 3, expected_params: 117, .. }), "{err:?}");
     assert!(err.to_string().contains("with 3 parameters, expected"), "{err}");
@@ -344,33 +354,24 @@ fn buffer_too_small_for_writing() {
     );
 }
 
-#[test]
-fn spec_checks_headers_streamed_from_elsewhere() {
-    let (_, bytes) = circles_bytes();
-    let spec = Spec::of::<f32, Circles>();
-    assert_eq!(spec.model_bytes(), 496);
-    let payload = u32::from_le_bytes(bytes[20..24].try_into().unwrap());
-    assert_eq!(spec.check_header(&bytes[..HEADER_BYTES], 496), Ok(payload));
-    assert_eq!(
-        spec.check_header(&bytes[..HEADER_BYTES], 500),
-        Err(LoadError::TrailingBytes { expected: 496, found: 500 })
-    );
-}
-
 // The whole `const` path, evaluated by the compiler: the weights of a `static` decoded from bytes.
-const TINY_BYTES: [u8; Tiny::BYTES] = Tiny::from_layers(Dense::from_parts([[1.0, -2.0]], [0.5])).to_byte_array();
-static TINY: Tiny = Tiny::from_bytes_const(&TINY_BYTES);
-const DIGITS_ZERO: Digits = Digits::from_bytes_const(&Digits::zeroed_bytes());
+/// The pinned bytes of `layout_is_pinned_byte_for_byte`.
+const TINY_BYTES: [u8; Tiny::BYTES] = TINY_LAYOUT;
+static TINY: Tiny = include_model!(Tiny, &TINY_BYTES);
+/// A `Digits` network (with its dropout layer) written by `fixture_digits`.
+static DIGITS: Digits = include_model!(Digits, include_bytes!("../fixtures/digits.cnet"));
 
-impl Digits {
-    const fn zeroed_bytes() -> [u8; Digits::BYTES] {
-        Digits::from_layers(
-            Dense::from_parts([[0.0; 10]; HIDDEN], [0.0; HIDDEN]),
-            Dropout,
-            Dense::from_parts([[0.0; HIDDEN]; 3], [0.0; 3]),
-        )
-        .to_byte_array()
+/// A `Digits` network with every parameter a different, exactly representable value.
+fn fixture_digits() -> Digits {
+    let mut net = Digits::zeroed();
+    let mut k = 0.0;
+    for t in 0..Digits::TENSORS {
+        for p in net.tensor_mut(t) {
+            k += 1.0;
+            *p = k / 64.0 - 3.0;
+        }
     }
+    net
 }
 
 #[test]
@@ -378,7 +379,17 @@ fn const_decoding_in_statics() {
     assert_eq!(TINY.only.weights, [[1.0, -2.0]]);
     assert_eq!(TINY.only.bias, [0.5]);
     assert_eq!(TINY.forward(&[1.0, 0.25]), [0.7310586]);
-    assert_eq!(DIGITS_ZERO, Digits::zeroed());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/digits.cnet");
+    if std::env::var_os("CONSTNET_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, encode(&fixture_digits())).unwrap();
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        encode(&fixture_digits()),
+        "tests/fixtures/digits.cnet is stale: CONSTNET_WRITE_FIXTURES=1 cargo test --test suite const_decoding, then rebuild"
+    );
+    assert_eq!(DIGITS, fixture_digits());
+    assert_eq!(Digits::from_bytes(include_bytes!("../fixtures/digits.cnet")), Ok(DIGITS.clone()));
 }
 
 #[test]
@@ -422,7 +433,7 @@ mod files {
         let path = dir.join("circles.cnet");
         let net = Circles::random(&mut rng(11));
         net.save(&path).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), net.to_byte_array());
+        assert_eq!(std::fs::read(&path).unwrap(), encode(&net));
         assert_eq!(Circles::load(&path).unwrap(), net);
         // Overwriting replaces the file; no temporary file is left behind.
         let other = Circles::random(&mut rng(12));
@@ -464,13 +475,13 @@ mod files {
         let err = Circles::load(dir.join("absent.cnet")).unwrap_err();
         assert!(matches!(err, FileError::Io { operation: "open the model file", .. }), "{err}");
 
-        let bytes = Circles::random(&mut rng(2)).to_byte_array();
+        let bytes = encode(&Circles::random(&mut rng(2)));
         type Case = (&'static str, Vec<u8>, fn(&LoadError) -> bool);
         let cases: [Case; 5] = [
             ("short", bytes[..300].to_vec(), |e| matches!(e, LoadError::Truncated { expected: 496, found: 300 })),
             ("tiny", bytes[..7].to_vec(), |e| matches!(e, LoadError::Truncated { expected: 496, found: 7 })),
             ("long", [&bytes[..], b"!"].concat(), |e| matches!(e, LoadError::TrailingBytes { found: 497, .. })),
-            ("other", CirclesTanh::zeroed().to_byte_array().to_vec(), |e| matches!(e, LoadError::WrongNetwork { .. })),
+            ("other", encode(&CirclesTanh::zeroed()).to_vec(), |e| matches!(e, LoadError::WrongNetwork { .. })),
             (
                 "flipped",
                 {

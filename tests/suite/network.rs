@@ -1,20 +1,10 @@
 //! What `network!` generates: constants, constructors, traits, layout.
 
+use crate::common::Circles;
 use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use constnet::{InitError, TensorKind};
 use core::mem::size_of;
-
-network! {
-    /// The circles classifier from the seed articles.
-    pub struct Circles<f32> {
-        hidden1: Dense<2, 4, Relu>,
-        hidden2: Dense<4, 6, Relu>,
-        hidden3: Dense<6, 6, Relu>,
-        hidden4: Dense<6, 4, Relu>,
-        output:  Dense<4, 1, Sigmoid>,
-    }
-}
 
 network! {
     /// A network generic over its scalar.
@@ -85,7 +75,7 @@ fn networks_are_send_sync_clone_debug_partialeq() {
     assert_traits::<Audio<f32>>();
     assert_traits::<Audio<f64>>();
     fn assert_tape<N: Send + Sync + Clone + core::fmt::Debug + Default>() {}
-    assert_tape::<CirclesTape>();
+    assert_tape::<<Circles as Network<f32, 2, 1>>::Tape>();
     let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(1));
     let copy = net.clone();
     assert_eq!(net, copy);
@@ -157,8 +147,10 @@ fn default_init_is_he_for_relu_and_glorot_otherwise() {
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
     let net = Digits::random(&mut rng);
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(5);
-    let hidden = <Dense<f64, 64, 32, Relu> as Layer<f64, 64, 32>>::init(&mut rng, Init::HeNormal);
-    let classes = <Dense<f64, 32, 10, Softmax> as Layer<f64, 32, 10>>::init(&mut rng, Init::GlorotUniform);
+    let mut hidden = Dense::<f64, 64, 32, Relu>::zeroed();
+    hidden.init(&mut rng, Init::HeNormal);
+    let mut classes = Dense::<f64, 32, 10, Softmax>::zeroed();
+    classes.init(&mut rng, Init::GlorotUniform);
     assert_eq!(net.hidden, hidden);
     assert_eq!(net.classes, classes);
     // And the explicit schemes give different weights.
@@ -216,11 +208,11 @@ fn const_item_widths_run() {
 #[test]
 fn the_tape_records_every_layer() {
     let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(8));
-    let mut tape = CirclesTape::default();
+    let mut tape = <Circles as Network<f32, 2, 1>>::Tape::default();
     let x = [0.3, -0.7];
     net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(0));
-    assert_eq!(tape.network_input, x);
-    assert_eq!(tape.hidden1.y, net.hidden1.forward(&x));
+    assert_eq!(tape.input, x);
+    assert_eq!(tape.layers.0.y, net.hidden1.forward(&x));
     assert_eq!(*<Circles as Network<f32, 2, 1>>::output(&tape), net.forward(&x));
     let z = <Circles as Network<f32, 2, 1>>::output_pre_activation(&tape)[0];
     assert_eq!(Sigmoid::value(z), net.forward(&x)[0]);
@@ -273,16 +265,135 @@ fn dropout_is_identity_at_inference_and_costs_no_memory() {
     let manual = net.output.forward(&net.hidden.forward(&x));
     assert_eq!(net.forward(&x), manual);
     // Training passes drop some hidden units, reproducibly per seed.
-    let mut tape = WithDropoutTape::default();
+    let mut tape = <WithDropout as Network<f32, 4, 3>>::Tape::default();
     net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(1));
-    assert!(tape.drop.mask.iter().all(|&m| m == 0.0 || m == 1.25));
-    let mut again = WithDropoutTape::default();
+    let mask = |tape: &<WithDropout as Network<f32, 4, 3>>::Tape| tape.layers.1.0.mask;
+    assert!(mask(&tape).iter().all(|&m| m == 0.0 || m == 1.25));
+    let dropped: usize = (0..20)
+        .map(|seed| {
+            net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(seed));
+            mask(&tape).iter().filter(|&&m| m == 0.0).count()
+        })
+        .sum();
+    assert!((16..=48).contains(&dropped), "{dropped} of 160 dropped at rate 0.2");
+    net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(1));
+    let mut again = <WithDropout as Network<f32, 4, 3>>::Tape::default();
     net.forward_train(&x, &mut again, &mut Xoshiro128PlusPlus::seed_from_u64(1));
-    assert_eq!(tape.drop.mask, again.drop.mask);
+    assert_eq!(mask(&tape), mask(&again));
 }
 
 #[test]
 fn custom_activation_by_path() {
     let net = Cubic::from_layers(Dense::from_parts([[2.0]], [0.0]));
     assert_eq!(net.forward(&[1.5]), [27.0]);
+}
+
+/// A running sum: a layer with state between calls and no parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integrator<T, const N: usize>(core::marker::PhantomData<T>);
+
+impl<T, const N: usize> constnet::LayerShape for Integrator<T, N> {
+    const INPUTS: usize = N;
+    const OUTPUTS: usize = N;
+}
+
+impl<T: Scalar, const N: usize> Parameters<T> for Integrator<T, N> {
+    fn zeroed() -> Self {
+        Integrator(core::marker::PhantomData)
+    }
+}
+
+/// The running sum `sₜ = sₜ₋₁ + xₜ`, from `s₀ = 0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sum<T, const N: usize>([T; N]);
+
+impl<T: Scalar, const N: usize> Default for Sum<T, N> {
+    fn default() -> Self {
+        Sum([T::ZERO; N])
+    }
+}
+
+impl<T: Scalar, const N: usize> Layer<T, N, N> for Integrator<T, N> {
+    type Tape = constnet::DenseTape<T, N>;
+    type State = Sum<T, N>;
+    const FINGERPRINT: u64 = constnet::layer::fingerprint::Fingerprint::new("Integrator").usize(N).finish();
+
+    fn forward(&self, x: &[T; N]) -> [T; N] {
+        *x
+    }
+    fn forward_step(&self, state: &mut Sum<T, N>, x: &[T; N]) -> [T; N] {
+        for (s, &v) in state.0.iter_mut().zip(x) {
+            *s += v;
+        }
+        state.0
+    }
+    fn forward_train<R: constnet::rand::Rng + ?Sized>(&self, x: &[T; N], tape: &mut Self::Tape, _: &mut R) {
+        tape.y = *x;
+    }
+    fn output(tape: &Self::Tape) -> &[T; N] {
+        &tape.y
+    }
+    fn input_gradient(&self, _: &[T; N], _: &Self::Tape, d: &[T; N]) -> [T; N] {
+        *d
+    }
+}
+
+network! {
+    /// A stateful layer between two dense ones.
+    struct Accumulate<f64> {
+        before: Dense<2, 2, Identity>,
+        sum: Integrator<2>,
+        after: Dense<2, 1, Identity>,
+    }
+}
+
+static ACCUMULATE: Accumulate = Accumulate::from_layers(
+    Dense::from_parts([[1.0, 0.0], [0.0, 2.0]], [0.0; 2]),
+    Integrator(core::marker::PhantomData),
+    Dense::from_parts([[1.0, 1.0]], [0.0]),
+);
+
+#[test]
+fn stateful_layers_keep_their_state_outside_the_static_weights() {
+    // The weights are a `static`; the state is a separate value, reset by `Default`.
+    let mut state = <Accumulate as Network<f64, 2, 1>>::State::default();
+    let xs = [[1.0, 1.0], [0.5, -1.0], [2.0, 0.0]];
+    let ys: Vec<f64> = xs.iter().map(|x| ACCUMULATE.forward_step(&mut state, x)[0]).collect();
+    // Running sums of x₀ + 2·x₁: 3, then 3 + (0.5 − 2) = 1.5, then 1.5 + 2 = 3.5.
+    assert_eq!(ys, [3.0, 1.5, 3.5]);
+    state = Default::default();
+    assert_eq!(ACCUMULATE.forward_step(&mut state, &[1.0, 1.0]), [3.0]);
+    // Stateless inference is the start of a sequence; networks without state step like forward.
+    assert_eq!(ACCUMULATE.forward(&[1.0, 1.0]), [3.0]);
+    let net = Circles::random(&mut Xoshiro128PlusPlus::seed_from_u64(2));
+    let mut none = <Circles as Network<f32, 2, 1>>::State::default();
+    assert_eq!(core::mem::size_of_val(&none), 0);
+    assert_eq!(net.forward_step(&mut none, &[0.2, 0.1]), net.forward(&[0.2, 0.1]));
+    // A parameter-free user layer adds nothing to the parameters or their bytes.
+    assert_eq!(Accumulate::PARAMS, 6 + 3);
+    assert_eq!(size_of::<Accumulate>(), 9 * 8);
+}
+
+network! {
+    struct ExactTanh<f32> { hidden: Dense<3, 5, Tanh>, output: Dense<5, 2, Sigmoid> }
+}
+network! {
+    struct FastTanhNet<f32> { hidden: Dense<3, 5, FastTanh>, output: Dense<5, 2, FastSigmoid> }
+}
+
+#[test]
+fn models_trained_exact_load_into_the_fast_twin() {
+    use constnet::io::Model;
+    assert_eq!(<ExactTanh as Model<f32>>::FINGERPRINT, <FastTanhNet as Model<f32>>::FINGERPRINT);
+    let exact = ExactTanh::random(&mut Xoshiro128PlusPlus::seed_from_u64(6));
+    let mut bytes = [0u8; ExactTanh::BYTES];
+    exact.to_bytes(&mut bytes).unwrap();
+    let fast = FastTanhNet::from_bytes(&bytes).unwrap();
+    let x = [0.3, -0.2, 0.9];
+    for (a, b) in exact.forward(&x).iter().zip(fast.forward(&x)) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    // Another function is another architecture.
+    network! { struct ReluNet<f32> { hidden: Dense<3, 5, Relu>, output: Dense<5, 2, Sigmoid> } }
+    assert!(ReluNet::from_bytes(&bytes).is_err());
 }

@@ -4,16 +4,13 @@
 //! back-propagation into a gradient buffer followed by `Sgd::step`, and the fast activations
 //! against the exact ones.
 
+use crate::common::rng;
 use constnet::loss::{BinaryCrossEntropy, Loss, Mse, SparseCategoricalCrossEntropy};
 use constnet::optim::{Momentum, Optimizer, Schedule, Sgd};
 use constnet::prelude::*;
-use constnet::rand::{RngExt, SeedableRng, rngs::Xoshiro128PlusPlus};
+use constnet::rand::RngExt;
 use constnet::train::{FitConfig, FitData, Regularization, TrainError, Trainer};
 use constnet::{ActivationKind, FastSigmoid, FastSoftmax, FastTanh};
-
-fn rng(seed: u64) -> Xoshiro128PlusPlus {
-    Xoshiro128PlusPlus::seed_from_u64(seed)
-}
 
 fn inputs<const N: usize>(n: usize, seed: u64) -> Vec<[f32; N]> {
     let mut r = rng(seed);
@@ -45,7 +42,7 @@ network! {
         a: Dense<5, 13, Relu>,
         b: Dense<13, 9, FastTanh>,
         drop: Dropout<9, 0.5>,
-        c: Dense<9, 7, crate::Softsign>,
+        c: Dense<9, 7, crate::fast_paths::Softsign>,
         d: Dense<7, 21, LeakyRelu>,
         e: Dense<21, 6, FastSoftmax>,
     }

@@ -1,5 +1,6 @@
 //! Data preparation (generators, shuffling, scaling, splitting) and metrics.
 
+use crate::common::rng;
 use constnet::data::{
     DataError, MinMaxScaler, Split, Standardizer, circles, index_below, moons, noisy_sine, shuffle, shuffle_pairs,
     split, xor,
@@ -8,12 +9,7 @@ use constnet::metrics::{
     argmax, argmax_accuracy, argmax_correct, binary_accuracy, binary_correct, class_accuracy, predicted_class,
 };
 use constnet::prelude::*;
-use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use core::f64::consts::PI;
-
-fn rng(seed: u64) -> Xoshiro128PlusPlus {
-    Xoshiro128PlusPlus::seed_from_u64(seed)
-}
 
 fn radius(p: &[f64; 2]) -> f64 {
     p[0].hypot(p[1])

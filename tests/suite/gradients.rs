@@ -1,26 +1,12 @@
 //! Finite-difference gradient checks in f64 (central differences, relative tolerance 1e-6)
 //! for every loss, every activation inside a `Dense` layer, and whole `network!` networks.
 
+use crate::common::{H, assert_gradient as assert_close, check_layer, rng, uniform};
 use constnet::loss::{
     BinaryCrossEntropy, CategoricalCrossEntropy, HalfMse, Loss, Mae, Mse, SparseCategoricalCrossEntropy,
     SumSquaredError,
 };
 use constnet::prelude::*;
-use constnet::rand::{Rng, SeedableRng, rngs::Xoshiro128PlusPlus};
-
-const H: f64 = 1e-6;
-const TOLERANCE: f64 = 1e-6;
-
-fn assert_close(analytic: f64, numeric: f64, what: &str) {
-    // Below 1e-3 the comparison becomes absolute (1e-9): central differences of an O(1) loss
-    // carry about 1e-10 of round-off.
-    let scale = analytic.abs().max(numeric.abs()).max(1e-3);
-    assert!((analytic - numeric).abs() / scale < TOLERANCE, "{what}: analytic {analytic:e} vs numeric {numeric:e}");
-}
-
-fn uniform(rng: &mut Xoshiro128PlusPlus, low: f64, high: f64) -> f64 {
-    low + (high - low) * ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
-}
 
 /// `∂L/∂ŷ` of a loss against central differences of `L`.
 fn check_loss_gradient<L: Loss<f64, 4>>(loss: L, prediction: [f64; 4], target: L::Target) {
@@ -100,43 +86,17 @@ fn fused_losses_stay_finite_when_saturated() {
     assert!(bce.is_finite() && bce > 399.0, "{bce}");
 }
 
-/// Checks every weight, bias and input gradient of one `Dense` layer with activation `A` under
-/// the loss `L = Σ wᵢ·yᵢ` (so `∂L/∂y = w`).
+/// Checks every weight, bias and input gradient of one `Dense` layer with activation `A`, and
+/// the fused-descent pieces, through the generic layer check.
 fn check_dense<A: Activation>(seed: u64) {
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
-    let mut layer = <Dense<f64, 3, 4, A> as Layer<f64, 3, 4>>::init(&mut rng, Init::GlorotNormal);
+    let mut rng = rng(seed);
+    let mut layer = Dense::<f64, 3, 4, A>::zeroed();
+    layer.init(&mut rng, Init::GlorotNormal);
     for b in layer.bias.iter_mut() {
         *b = uniform(&mut rng, -0.5, 0.5);
     }
     let x: [f64; 3] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0));
-    let w: [f64; 4] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0));
-    let loss = |layer: &Dense<f64, 3, 4, A>, x: &[f64; 3]| -> f64 {
-        layer.forward(x).iter().zip(&w).map(|(a, b)| a * b).sum()
-    };
-    let mut tape = constnet::DenseTape::default();
-    layer.forward_train(&x, &mut tape, &mut rng);
-    let mut grads = Dense::<f64, 3, 4, A>::zeroed();
-    let dx = layer.backward(&x, &tape, &w, &mut grads);
-    for t in 0..2 {
-        for i in 0..layer.tensor(t).len() {
-            let (mut plus, mut minus) = (layer.clone(), layer.clone());
-            plus.tensor_mut(t)[i] += H;
-            minus.tensor_mut(t)[i] -= H;
-            let numeric = (loss(&plus, &x) - loss(&minus, &x)) / (2.0 * H);
-            assert_close(grads.tensor(t)[i], numeric, &format!("Dense<{}> tensor {t}[{i}]", A::NAME));
-        }
-    }
-    for i in 0..3 {
-        let (mut plus, mut minus) = (x, x);
-        plus[i] += H;
-        minus[i] -= H;
-        let numeric = (loss(&layer, &plus) - loss(&layer, &minus)) / (2.0 * H);
-        assert_close(dx[i], numeric, &format!("Dense<{}> ∂L/∂x[{i}]", A::NAME));
-    }
-    // backward_params gives the same parameter gradients without ∂L/∂x.
-    let mut again = Dense::<f64, 3, 4, A>::zeroed();
-    layer.backward_params(&x, &tape, &w, &mut again);
-    assert_eq!(again, grads);
+    assert_eq!(check_layer(&layer, &x, seed), 16 + 3);
 }
 
 #[test]
@@ -193,7 +153,7 @@ where
     N: Network<f64, IN, OUT>,
     L: Loss<f64, OUT>,
 {
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+    let mut rng = rng(seed);
     let mut net = N::init(&mut rng, Init::GlorotNormal).unwrap();
     for t in 0..N::TENSORS {
         for p in net.tensor_mut(t) {
@@ -203,11 +163,11 @@ where
     let x: [f64; IN] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0));
     let value = |net: &N| {
         let mut tape = N::Tape::default();
-        net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(99));
+        net.forward_train(&x, &mut tape, &mut crate::common::rng(99));
         loss.value_at::<N::OutputActivation>(N::output_pre_activation(&tape), N::output(&tape), &target)
     };
     let mut tape = N::Tape::default();
-    net.forward_train(&x, &mut tape, &mut Xoshiro128PlusPlus::seed_from_u64(99));
+    net.forward_train(&x, &mut tape, &mut crate::common::rng(99));
     let delta = loss.delta::<N::OutputActivation>(N::output_pre_activation(&tape), N::output(&tape), &target);
     let mut grads = N::zeroed();
     net.backward(&tape, &delta, &mut grads);

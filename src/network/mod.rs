@@ -1,0 +1,266 @@
+//! Networks: the [`Network`] trait every `network!` struct implements, and the plain generic code
+//! behind it.
+//!
+//! A `network!` struct is a list of layers. The macro tells the library three things about it —
+//! how to reach layer `K` ([`LayerAt`]), the type-level list of its layers ([`Sequential`]), and
+//! how to build it — and everything else lives here: the forward pass, the training tape, the
+//! backward pass, the fused per-sample descent and the batched forward pass are written once, in
+//! [`chain`], over that list, and [`Network`] is implemented for every [`Sequential`] type.
+//!
+//! ```
+//! use constnet::prelude::*;
+//!
+//! network! {
+//!     /// Four inputs, a hidden layer, one probability.
+//!     pub struct Net<f32> {
+//!         hidden: Dense<4, 8, Relu>,
+//!         output: Dense<8, 1, Sigmoid>,
+//!     }
+//! }
+//!
+//! // What `network!` says about it, in plain Rust:
+//! use constnet::network::{Chain, Last, LayerAt, Link, Sequential};
+//! fn layers<N: Sequential<f32, 4, 1>>() -> usize {
+//!     <N::Layers as Chain<N, f32, 4, 1>>::LAYERS
+//! }
+//! assert_eq!(layers::<Net>(), 2);
+//! let _: fn(&Net) -> &Dense<f32, 8, 1, Sigmoid> = <Net as LayerAt<f32, 1>>::layer;
+//! let _: <Net as Sequential<f32, 4, 1>>::Layers = (Link::<0, 4, 4, 8>, Last::<1, 8, 8, 1>);
+//! ```
+
+pub mod chain;
+mod tape;
+
+pub use chain::{Chain, Last, Link};
+
+use crate::layer::Layer;
+pub use tape::Tape;
+
+use crate::{Activation, Init, InitError, Parameters, Scalar};
+use core::fmt::Debug;
+use rand::Rng;
+
+/// Layer `K` of a network: how the [`chain`] reaches it. `network!` implements it once per
+/// layer, with the layer's field as [`LayerAt::layer`].
+pub trait LayerAt<T: Scalar, const K: usize> {
+    /// The layer's type: its tensors and its widths (that it computes as a [`Layer`] of those
+    /// widths is [`LayerIs`]).
+    type Layer: LayerParts<T>;
+    /// The layer's name (its field in the struct), for tensor names and messages.
+    const NAME: &'static str;
+    /// The layer.
+    fn layer(&self) -> &Self::Layer;
+    /// The layer, mutably.
+    fn layer_mut(&mut self) -> &mut Self::Layer;
+}
+
+/// What every layer type has, whatever it computes: tensors ([`Parameters`]) and widths
+/// ([`LayerShape`](crate::layer::LayerShape)). Implemented for every type that has both.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a constnet layer",
+    label = "a layer in `network!` must implement `LayerShape`, `Parameters` and `Layer`",
+    note = "see the `constnet::layer` docs for the layer contract"
+)]
+pub trait LayerParts<T: Scalar>: Parameters<T> + crate::layer::LayerShape {}
+
+impl<T: Scalar, L: Parameters<T> + crate::layer::LayerShape> LayerParts<T> for L {}
+
+/// Layer `K` of a network is a [`Layer`] from `IN` to `OUT` values: the widths its
+/// [`LayerShape`](crate::layer::LayerShape) declares. `network!` implements it once per layer
+/// (with no items: implementing it is the check), so a type that is not such a layer is one error,
+/// at the layer's declaration; the [`chain`] relies on it.
+pub trait LayerIs<T: Scalar, const K: usize, const IN: usize, const OUT: usize>:
+    LayerAt<T, K, Layer: Layer<T, IN, OUT>>
+{
+}
+
+/// The last layer `K` of a network is an [`OutputLayer`](crate::OutputLayer): as [`LayerIs`],
+/// for the end of the [`chain`].
+pub trait OutputLayerIs<T: Scalar, const K: usize, const IN: usize, const OUT: usize>:
+    LayerAt<T, K, Layer: crate::OutputLayer<T, IN, OUT>>
+{
+}
+
+/// A network made of layers run in order, from `[T; IN]` to `[T; OUT]`: its layers as a
+/// [`Chain`] type. `network!` implements it; [`Network`] is implemented for every `Sequential`
+/// type by the code in this module.
+pub trait Sequential<T: Scalar, const IN: usize, const OUT: usize>:
+    Parameters<T> + Clone + Debug + PartialEq + Send + Sync
+{
+    /// The layers, in order: `(Link<0, …>, (Link<1, …>, … Last<n, …>))`.
+    type Layers: Chain<Self, T, IN, OUT>;
+
+    /// The architecture fingerprint of the model byte format: the number of layers and their
+    /// fingerprints in order (see [`fingerprint`](crate::layer::fingerprint)).
+    const FINGERPRINT: u64 = crate::layer::fingerprint::network(
+        <Self::Layers as Chain<Self, T, IN, OUT>>::LAYERS,
+        <Self::Layers as Chain<Self, T, IN, OUT>>::FINGERPRINT,
+    );
+}
+
+/// What a fused descent step ([`Network::descend`]) did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum Descent {
+    /// Every layer was updated.
+    Applied,
+    /// The gradient was NaN or infinite: nothing changed.
+    NonFiniteGradient,
+}
+
+/// A whole network from `[T; IN]` to `[T; OUT]`, as declared with [`network!`](macro@crate::network).
+///
+/// Generic code (training loops, benchmarks, serialization) is written against this trait:
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// fn classify<N: Network<f32, 2, 1>>(net: &N, points: &[[f32; 2]]) -> usize {
+///     points.iter().filter(|p| net.forward(p)[0] >= 0.5).count()
+/// }
+///
+/// network! { struct Tiny<f32> { out: Dense<2, 1, Sigmoid> } }
+/// let net = Tiny::from_layers(Dense::from_parts([[1.0, 1.0]], [0.0]));
+/// assert_eq!(classify(&net, &[[1.0, 1.0], [-1.0, -2.0]]), 1);
+/// ```
+///
+/// The network value doubles as its own gradient and optimizer-state container: the gradients
+/// of a `Circles<f32>` are a `Circles<f32>` (see [`Parameters`]).
+pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
+    Parameters<T> + Clone + Debug + PartialEq + Send + Sync
+{
+    /// Everything a training forward pass records for backward: the input and each layer's tape.
+    /// A plain value whose size is fixed by the network type.
+    type Tape: Clone + Debug + Default;
+    /// Every layer's state between calls of [`Network::forward_step`] (for recurrent layers);
+    /// `Default` is the state at the start of a sequence. Zero-sized for networks without state.
+    type State: Clone + Debug + Default;
+    /// The activation of the output layer (losses use it to choose a fused gradient).
+    type OutputActivation: Activation;
+    /// Number of layers.
+    const LAYERS: usize;
+    /// `false` if some layer cannot learn by back-propagation (it contains [`crate::Step`]).
+    const TRAINABLE: bool;
+    /// Bytes of the weights and biases, `size_of::<Self>()`: the flash a `static` network
+    /// occupies (see [`crate::memory`] for the whole bill).
+    const PARAM_BYTES: usize = core::mem::size_of::<Self>();
+    /// Bytes of the activation vectors [`Network::forward`] needs at once: the largest
+    /// `(inputs + outputs) × size_of::<T>()` over the layers. A lower bound for its stack use.
+    const INFERENCE_SCRATCH_BYTES: usize;
+    /// Bytes of one training tape, `size_of::<Self::Tape>()`.
+    const TAPE_BYTES: usize = core::mem::size_of::<Self::Tape>();
+    /// Bytes a training step needs besides the network and the optimizer state: one tape and
+    /// the gradient accumulator (a second `Self`).
+    const TRAIN_SCRATCH_BYTES: usize = Self::TAPE_BYTES + core::mem::size_of::<Self>();
+
+    /// Inference: runs every layer in turn, on the stack.
+    fn forward(&self, x: &[T; IN]) -> [T; OUT];
+    /// Inference on many samples: `outputs[k] = forward(&inputs[k])`, up to rounding, computed in
+    /// blocks of [`BLOCK`](crate::batch::BLOCK) samples that every layer processes together,
+    /// vectorised across samples (see [`crate::batch`]). No allocation.
+    ///
+    /// # Panics
+    /// If `inputs` and `outputs` differ in length.
+    fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]);
+    /// One step of a sequence: every layer from its state in `state`, which is updated. For a
+    /// network without recurrent layers this is [`Network::forward`].
+    fn forward_step(&self, state: &mut Self::State, x: &[T; IN]) -> [T; OUT];
+    /// A network whose parameters are drawn by `init` (each layer resolves [`Init::Default`] for
+    /// its own activation), layer by layer in declaration order, in place.
+    ///
+    /// # Errors
+    /// [`InitError`] if `init` has invalid parameters.
+    fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Result<Self, InitError>;
+    /// A network initialised with [`Init::Default`]: He for ReLU layers, Glorot for the rest.
+    fn random<R: Rng + ?Sized>(rng: &mut R) -> Self;
+    /// Training forward pass: records into `tape` what [`Network::backward`] needs. `rng` drives
+    /// stochastic layers such as dropout.
+    fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, rng: &mut R);
+    /// The network output `ŷ` recorded in a tape.
+    fn output(tape: &Self::Tape) -> &[T; OUT];
+    /// The output layer's pre-activation `z` (the logits) recorded in a tape.
+    fn output_pre_activation(tape: &Self::Tape) -> &[T; OUT];
+    /// Back-propagation: from the output layer's error signal `δ = ∂L/∂z`, adds the gradient of
+    /// every weight and bias into `grads`, layer by layer in reverse.
+    fn backward(&self, tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self);
+    /// Back-propagation fused with one step of plain gradient descent on one sample: every
+    /// weight moves by `−rate·∂L/∂w` in place, without a gradient buffer. The fast path of
+    /// [`Trainer`](crate::train::Trainer) for per-sample [`Sgd`](crate::optim::Sgd).
+    ///
+    /// All signals and the gradient's squared norm `‖g‖²` are computed first, from the old
+    /// weights; then [`gradient_scale`](crate::train::gradient_scale) — the same rule the
+    /// accumulating path applies — decides: a non-finite gradient changes nothing
+    /// ([`Descent::NonFiniteGradient`]); a gradient longer than `clip_norm` is scaled down to it.
+    fn descend(&mut self, tape: &Self::Tape, delta: &[T; OUT], rate: T, clip_norm: Option<T>) -> Descent;
+}
+
+impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Network<T, IN, OUT> for N {
+    type Tape = Tape<T, IN, <N::Layers as Chain<N, T, IN, OUT>>::Tape>;
+    type State = <N::Layers as Chain<N, T, IN, OUT>>::State;
+    type OutputActivation = <N::Layers as Chain<N, T, IN, OUT>>::OutputActivation;
+    const LAYERS: usize = <N::Layers as Chain<N, T, IN, OUT>>::LAYERS;
+    const TRAINABLE: bool = <N::Layers as Chain<N, T, IN, OUT>>::TRAINABLE;
+    const INFERENCE_SCRATCH_BYTES: usize = <N::Layers as Chain<N, T, IN, OUT>>::SCRATCH * core::mem::size_of::<T>();
+
+    #[inline]
+    fn forward(&self, x: &[T; IN]) -> [T; OUT] {
+        N::Layers::forward(self, x)
+    }
+
+    #[inline]
+    fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
+        crate::batch::run_blocks(inputs, outputs, |x| N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x));
+    }
+
+    #[inline]
+    fn forward_step(&self, state: &mut Self::State, x: &[T; IN]) -> [T; OUT] {
+        N::Layers::forward_step(self, state, x)
+    }
+
+    fn init<R: Rng + ?Sized>(rng: &mut R, init: Init) -> Result<Self, InitError> {
+        let init = init.validate()?;
+        let mut net = Self::zeroed();
+        N::Layers::init(&mut net, rng, init);
+        Ok(net)
+    }
+
+    fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        let mut net = Self::zeroed();
+        N::Layers::init(&mut net, rng, Init::Default);
+        net
+    }
+
+    #[inline(always)]
+    fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, rng: &mut R) {
+        tape.input = *x;
+        N::Layers::forward_train(self, &tape.input, &mut tape.layers, rng);
+    }
+
+    #[inline(always)]
+    fn output(tape: &Self::Tape) -> &[T; OUT] {
+        N::Layers::output(&tape.layers)
+    }
+
+    #[inline(always)]
+    fn output_pre_activation(tape: &Self::Tape) -> &[T; OUT] {
+        N::Layers::output_pre_activation(&tape.layers)
+    }
+
+    #[inline]
+    fn backward(&self, tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self) {
+        N::Layers::backward_params(self, &tape.input, &tape.layers, delta, grads);
+    }
+
+    // Inlined into the training step, so the tape stays in registers for tiny networks.
+    #[inline(always)]
+    fn descend(&mut self, tape: &Self::Tape, delta: &[T; OUT], rate: T, clip_norm: Option<T>) -> Descent {
+        let (signals, norm2) = N::Layers::signals_params(self, &tape.input, &tape.layers, delta);
+        match crate::train::gradient_scale(norm2, clip_norm) {
+            Some(scale) => {
+                N::Layers::descend(self, &tape.input, &tape.layers, &signals, rate * scale);
+                Descent::Applied
+            }
+            None => Descent::NonFiniteGradient,
+        }
+    }
+}

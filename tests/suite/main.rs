@@ -1,0 +1,19 @@
+//! constnet's integration tests, built into one binary (nalgebra's habit: one link step, shared
+//! fixtures in `common`). Kept apart, because they must be: `tests/compiletest.rs` (trybuild),
+//! `tests/no_alloc.rs` (a counting global allocator), `tests/heap.rs` (`std` only) and
+//! `tests/firmware.rs` (QEMU).
+//!
+//! `cargo test --test suite` runs them; `cargo test --test suite io::` one module.
+
+mod common;
+
+mod activations;
+mod data;
+mod fast_paths;
+mod gradients;
+mod io;
+#[cfg(feature = "std")]
+mod model_file;
+mod network;
+mod seeds;
+mod training;
