@@ -12,6 +12,8 @@ mod data;
 mod fast_paths;
 mod gradients;
 mod io;
+#[cfg(feature = "std")]
+mod model_file;
 mod network;
 mod seeds;
 mod training;
