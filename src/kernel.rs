@@ -42,7 +42,7 @@ pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
 
 /// [`dot`] before the final rounding.
 #[inline(always)]
-fn dot_acc<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
+pub(crate) fn dot_acc<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
     if N < 2 * LANES {
         let zero = T::ZERO.widen();
         return tree_sum(core::array::from_fn::<T::Accumulator, N, _>(|i| a[i].mul_acc(b[i], zero)), zero);
@@ -117,6 +117,19 @@ fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator 
 /// partial sums, so every load of `x` serves several rows.
 #[inline(always)]
 pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
+    w: &[[T; IN]; OUT],
+    b: &[T; OUT],
+    x: &[T; IN],
+) -> [T; OUT] {
+    if let Some(z) = crate::simd::mat_vec(w, b, x) {
+        return z;
+    }
+    mat_vec_portable(w, b, x)
+}
+
+/// [`mat_vec`] in portable code: the operations every SIMD path reproduces exactly.
+#[inline(always)]
+pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
     w: &[[T; IN]; OUT],
     b: &[T; OUT],
     x: &[T; IN],

@@ -70,6 +70,7 @@ pub mod network;
 pub mod optim;
 mod params;
 mod scalar;
+mod simd;
 pub mod train;
 
 #[doc(hidden)]
