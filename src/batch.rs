@@ -31,6 +31,11 @@ use crate::Scalar;
 /// else 8 (two SSE registers).
 pub const BLOCK: usize = crate::kernel::BLOCK;
 
+/// Samples per block in mini-batch training: [`Trainer`](crate::train::Trainer) records this
+/// many training passes, then back-propagates them together through
+/// [`Layer::backward_block`](crate::Layer::backward_block). A batch of 32 is two blocks.
+pub const TRAIN_BLOCK: usize = 16;
+
 /// Runs `block` over `inputs` [`BLOCK`] samples at a time and writes the results to `outputs`.
 ///
 /// `block` maps a feature-major block (`x[i][s]`) to a feature-major block of outputs. The last

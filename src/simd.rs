@@ -49,6 +49,23 @@ pub(crate) fn mat_vec<T: 'static + Copy, const IN: usize, const OUT: usize>(
     None
 }
 
+/// Runs `f` with AVX2 and FMA enabled when the CPU has them (x86-64), so that the portable
+/// loops inlined into it are vectorised 8 lanes wide even in a build for the baseline x86-64.
+/// `f` must be `#[inline(always)]` (and everything it calls), or it runs as compiled outside.
+///
+/// The code is the same Rust code either way, and LLVM never contracts a multiplication and an
+/// addition into a fused multiply-add by itself, so the results are the same bit for bit.
+#[inline(always)]
+pub(crate) fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if let Some(simd) = pulp::x86::V3::try_new() {
+            return simd.vectorize(f);
+        }
+    }
+    f()
+}
+
 /// The arguments as `f32` arrays when `T` is `f32` (free after monomorphisation).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]

@@ -236,6 +236,25 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> La
         math::rank_one_update(w, b, T::ONE, delta, x);
     }
 
+    /// `∂L/∂W += Σₛ δₛ·xₛᵀ`, `∂L/∂b += Σₛ δₛ` and `∂L/∂xₛ = Wᵀ·δₛ` through block kernels: a
+    /// tile of gradient rows stays in registers while the block's samples stream past, and each
+    /// weight row is loaded once for four samples. Bit-identical to the per-sample methods.
+    #[inline]
+    fn backward_block(
+        &self,
+        x: &[[T; IN]],
+        _tapes: &[Self::Tape],
+        signals: &[[T; OUT]],
+        grads: &mut Self,
+        d_x: Option<&mut [[T; IN]]>,
+    ) {
+        let (gw, gb) = grads.parts_mut();
+        math::gradient_block(gw, gb, signals, x);
+        if let Some(d_x) = d_x {
+            math::input_gradient_block(self.w(), signals, d_x);
+        }
+    }
+
     /// `‖δ·xᵀ‖² + ‖δ‖² = ‖δ‖²·(‖x‖² + 1)`, without forming the gradient.
     #[inline]
     fn gradient_norm2(&self, x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT]) -> T {

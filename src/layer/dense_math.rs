@@ -86,6 +86,144 @@ pub(crate) fn rank_one_update<T: Scalar, const IN: usize, const OUT: usize>(
     }
 }
 
+/// Gradient rows kept in registers by [`gradient_block`].
+const GRAD_ROWS: usize = 4;
+/// Inputs per register tile of [`gradient_block`] and [`input_gradient_block`]: one AVX-512 or
+/// two AVX registers of `f32`.
+const GRAD_LANES: usize = 16;
+/// Samples sharing each load of a weight row in [`input_gradient_block`].
+const GRAD_SAMPLES: usize = 4;
+
+/// `gw += Σₛ δₛ·xₛᵀ`, `gb += Σₛ δₛ` over a block of samples, in sample order: every element gets
+/// the additions [`rank_one_update`] with `k = 1` gives it sample by sample, bit for bit
+/// (`1·δ = δ` exactly). A tile of [`GRAD_ROWS`] × [`GRAD_LANES`] gradients stays in registers while
+/// the samples stream past, so the gradient matrix is read and written once per block instead of
+/// once per sample.
+#[inline(always)]
+pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
+    gw: &mut [[T; IN]; OUT],
+    gb: &mut [T; OUT],
+    signals: &[[T; OUT]],
+    x: &[[T; IN]],
+) {
+    crate::simd::with_avx2(
+        #[inline(always)]
+        || gradient_block_portable(gw, gb, signals, x),
+    );
+}
+
+#[inline(always)]
+fn gradient_block_portable<T: Scalar, const IN: usize, const OUT: usize>(
+    gw: &mut [[T; IN]; OUT],
+    gb: &mut [T; OUT],
+    signals: &[[T; OUT]],
+    x: &[[T; IN]],
+) {
+    for signal in signals {
+        for (bj, &d) in gb.iter_mut().zip(signal) {
+            *bj += d;
+        }
+    }
+    let (tiles, rest) = gw.as_chunks_mut::<GRAD_ROWS>();
+    for (t, tile) in tiles.iter_mut().enumerate() {
+        let n_chunks = IN / GRAD_LANES;
+        for c in 0..n_chunks {
+            let mut acc = [[T::ZERO; GRAD_LANES]; GRAD_ROWS];
+            for (a, row) in acc.iter_mut().zip(tile.iter()) {
+                *a = row.as_chunks::<GRAD_LANES>().0[c];
+            }
+            for (signal, xs) in signals.iter().zip(x) {
+                let d = signal.as_chunks::<GRAD_ROWS>().0[t];
+                let xc = &xs.as_chunks::<GRAD_LANES>().0[c];
+                for r in 0..GRAD_ROWS {
+                    for l in 0..GRAD_LANES {
+                        acc[r][l] = d[r].mul_add(xc[l], acc[r][l]);
+                    }
+                }
+            }
+            for (a, row) in acc.iter().zip(tile.iter_mut()) {
+                row.as_chunks_mut::<GRAD_LANES>().0[c] = *a;
+            }
+        }
+        let done = n_chunks * GRAD_LANES;
+        for (r, row) in tile.iter_mut().enumerate() {
+            for (signal, xs) in signals.iter().zip(x) {
+                let d = signal.as_chunks::<GRAD_ROWS>().0[t][r];
+                for (g, &xi) in row.iter_mut().zip(xs).skip(done) {
+                    *g = d.mul_add(xi, *g);
+                }
+            }
+        }
+    }
+    for (k, row) in rest.iter_mut().enumerate() {
+        for (signal, xs) in signals.iter().zip(x) {
+            let (_, d_rest) = signal.as_chunks::<GRAD_ROWS>();
+            let d = d_rest[k];
+            for (g, &xi) in row.iter_mut().zip(xs) {
+                *g = d.mul_add(xi, *g);
+            }
+        }
+    }
+}
+
+/// `d_x[s] = Wᵀ·δₛ` for a block of samples, each element summed over the rows in order as
+/// [`input_gradient`] does (bit-identical); [`GRAD_SAMPLES`] samples share each load of a row.
+#[inline(always)]
+pub(crate) fn input_gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
+    w: &[[T; IN]; OUT],
+    signals: &[[T; OUT]],
+    d_x: &mut [[T; IN]],
+) {
+    crate::simd::with_avx2(
+        #[inline(always)]
+        || input_gradient_block_portable(w, signals, d_x),
+    );
+}
+
+#[inline(always)]
+fn input_gradient_block_portable<T: Scalar, const IN: usize, const OUT: usize>(
+    w: &[[T; IN]; OUT],
+    signals: &[[T; OUT]],
+    d_x: &mut [[T; IN]],
+) {
+    let (sig_groups, sig_rest) = signals.as_chunks::<GRAD_SAMPLES>();
+    let (dx_groups, dx_rest) = d_x.as_chunks_mut::<GRAD_SAMPLES>();
+    for (sig, dx) in sig_groups.iter().zip(dx_groups) {
+        let n_chunks = IN / GRAD_LANES;
+        for c in 0..n_chunks {
+            let mut acc = [[T::ZERO; GRAD_LANES]; GRAD_SAMPLES];
+            for (j, row) in w.iter().enumerate() {
+                let wc = &row.as_chunks::<GRAD_LANES>().0[c];
+                for s in 0..GRAD_SAMPLES {
+                    let d = sig[s][j];
+                    for l in 0..GRAD_LANES {
+                        acc[s][l] = wc[l].mul_add(d, acc[s][l]);
+                    }
+                }
+            }
+            for (a, out) in acc.iter().zip(dx.iter_mut()) {
+                out.as_chunks_mut::<GRAD_LANES>().0[c] = *a;
+            }
+        }
+        let done = n_chunks * GRAD_LANES;
+        if done < IN {
+            for (s, out) in dx.iter_mut().enumerate() {
+                for v in out.iter_mut().skip(done) {
+                    *v = T::ZERO;
+                }
+                for (row, &d) in w.iter().zip(&sig[s]) {
+                    for (v, &wi) in out.iter_mut().zip(row).skip(done) {
+                        *v = wi.mul_add(d, *v);
+                    }
+                }
+            }
+        }
+    }
+    for (sig, out) in sig_rest.iter().zip(dx_rest) {
+        *out = input_gradient(w, sig);
+    }
+}
+
 /// `‖δ·xᵀ‖² + ‖δ‖² = ‖δ‖²·(‖x‖² + 1)`.
 #[inline(always)]
 pub(crate) fn gradient_norm2<T: Scalar, const IN: usize, const OUT: usize>(x: &[T; IN], delta: &[T; OUT]) -> T {

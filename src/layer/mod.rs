@@ -196,6 +196,34 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
         const { assert!(Self::PARAMS == 0, "a layer with parameters must implement `Layer::add_gradient`") }
     }
 
+    /// Back-propagation of a block of samples at once (mini-batch training): for every sample
+    /// `s`, adds `∂L/∂θ` from `x[s]`, `tapes[s]` and `signals[s]` to `grads` — samples in order,
+    /// so each gradient element receives the same additions as from [`Layer::add_gradient`]
+    /// called sample by sample — and, if `d_x` is given, writes `∂L/∂x` of sample `s` to
+    /// `d_x[s]`. All four slices have the same length (at most
+    /// [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK)).
+    ///
+    /// The default calls [`Layer::add_gradient`] and [`Layer::input_gradient`] sample by
+    /// sample; [`Dense`] overrides it with block kernels that load each weight once per block.
+    #[inline]
+    fn backward_block(
+        &self,
+        x: &[[T; IN]],
+        tapes: &[Self::Tape],
+        signals: &[[T; OUT]],
+        grads: &mut Self,
+        d_x: Option<&mut [[T; IN]]>,
+    ) {
+        for ((xs, tape), signal) in x.iter().zip(tapes).zip(signals) {
+            self.add_gradient(xs, tape, signal, grads);
+        }
+        if let Some(d_x) = d_x {
+            for (((dx, xs), tape), signal) in d_x.iter_mut().zip(x).zip(tapes).zip(signals) {
+                *dx = self.input_gradient(xs, tape, signal);
+            }
+        }
+    }
+
     /// `‖∂L/∂θ‖²` for one sample, before any weight changes. The default computes the gradient
     /// with [`Layer::add_gradient`] into a zeroed copy of the layer.
     #[inline]

@@ -18,6 +18,7 @@
 //! with a compile-time assertion at the user's declaration, and the chain only relies on it.
 
 use super::{LayerAt, LayerIs, OutputLayerIs};
+use crate::batch::TRAIN_BLOCK;
 use crate::layer::{Layer, OutputLayer, fingerprint};
 use crate::{Activation, Init, Parameters, Scalar, TensorInfo};
 use core::fmt::Debug;
@@ -46,6 +47,20 @@ fn reshape<T, const A: usize, const B: usize>(x: &[T; A]) -> &[T; B] {
         Some(y) => y,
         None => unreachable!(),
     }
+}
+
+/// `x` seen as a slice of arrays of `B` values (`A == B`, as for [`reshape`]).
+#[inline(always)]
+fn reshape_block<T, const A: usize, const B: usize>(x: &[[T; A]]) -> &[[T; B]] {
+    const { assert!(A == B, "constnet: a layer takes a different number of values than the layer before gives") }
+    x.as_flattened().as_chunks::<B>().0
+}
+
+/// `x` seen as a mutable slice of arrays of `B` values (`A == B`).
+#[inline(always)]
+fn reshape_block_mut<T, const A: usize, const B: usize>(x: &mut [[T; A]]) -> &mut [[T; B]] {
+    const { assert!(A == B, "constnet: a layer takes a different number of values than the layer before gives") }
+    x.as_flattened_mut().as_chunks_mut::<B>().0
 }
 
 /// The larger of two widths, in `const` context.
@@ -111,6 +126,26 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn backward(net: &N, x: &[T; IN], tape: &Self::Tape, delta: &[T; OUT], grads: &mut N) -> [T; IN];
     /// As [`Chain::backward`], without `∂L/∂x` (for the first layer nobody needs it).
     fn backward_params(net: &N, x: &[T; IN], tape: &Self::Tape, delta: &[T; OUT], grads: &mut N);
+    /// Every layer's tapes for a block of [`TRAIN_BLOCK`] samples: one array of tapes per layer.
+    type BlockTape: Clone + Debug + Default;
+    /// Training forward pass of sample `s` of a block into slot `s` of every layer's tapes
+    /// (nothing for `s ≥ TRAIN_BLOCK`).
+    fn forward_train_at<R: Rng + ?Sized>(net: &N, x: &[T; IN], tapes: &mut Self::BlockTape, s: usize, rng: &mut R);
+    /// The network output of sample `s` recorded in a block's tapes.
+    fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
+    /// The last layer's pre-activation of sample `s` recorded in a block's tapes.
+    fn output_pre_activation_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
+    /// Back-propagation of a block of samples (`x.len() ≤ TRAIN_BLOCK`, recorded in `tapes`) from
+    /// the loss's `δ` of each: adds every layer's gradients into `grads` (through
+    /// [`Layer::backward_block`]) and, if asked, writes each sample's `∂L/∂x` into `d_x`.
+    fn backward_block(
+        net: &N,
+        x: &[[T; IN]],
+        tapes: &Self::BlockTape,
+        deltas: &[[T; OUT]],
+        grads: &mut N,
+        d_x: Option<&mut [[T; IN]]>,
+    );
     /// Phase one of the fused descent: every layer's signal and the squared gradient norm, from
     /// the current weights, and `∂L/∂x`.
     fn signals(net: &N, x: &[T; IN], tape: &Self::Tape, delta: &[T; OUT]) -> (Self::Signals, T, [T; IN]);
@@ -130,6 +165,7 @@ where
     type Tape = (<At<N, T, K> as Layer<T, IN, MID>>::Tape, R::Tape);
     type State = (<At<N, T, K> as Layer<T, IN, MID>>::State, R::State);
     type Signals = ([T; MID], R::Signals);
+    type BlockTape = ([<At<N, T, K> as Layer<T, IN, MID>>::Tape; TRAIN_BLOCK], R::BlockTape);
     type OutputActivation = R::OutputActivation;
     const LAYERS: usize = 1 + R::LAYERS;
     const TRAINABLE: bool = <At<N, T, K> as Layer<T, IN, MID>>::TRAINABLE && R::TRAINABLE;
@@ -223,6 +259,51 @@ where
         signals_head::<N, T, R, K, FROM, IN, MID, OUT>(net, x, tape, delta)
     }
     #[inline(always)]
+    fn forward_train_at<Rg: Rng + ?Sized>(net: &N, x: &[T; FROM], tapes: &mut Self::BlockTape, s: usize, rng: &mut Rg) {
+        let Some(tape) = tapes.0.get_mut(s) else { return };
+        net.layer().forward_train(reshape(x), tape, rng);
+        R::forward_train_at(net, <At<N, T, K> as Layer<T, IN, MID>>::output(tape), &mut tapes.1, s, rng);
+    }
+    #[inline(always)]
+    fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        R::output_at(&tapes.1, s)
+    }
+    #[inline(always)]
+    fn output_pre_activation_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        R::output_pre_activation_at(&tapes.1, s)
+    }
+    #[inline(always)]
+    fn backward_block(
+        net: &N,
+        x: &[[T; FROM]],
+        tapes: &Self::BlockTape,
+        deltas: &[[T; OUT]],
+        grads: &mut N,
+        d_x: Option<&mut [[T; FROM]]>,
+    ) {
+        let layer = net.layer();
+        let n = x.len().min(TRAIN_BLOCK);
+        let own = tapes.0.split_at(n).0;
+        // This layer's outputs are the next layer's inputs.
+        let mut h = [[T::ZERO; MID]; TRAIN_BLOCK];
+        for (hs, tape) in h.iter_mut().zip(own) {
+            *hs = *<At<N, T, K> as Layer<T, IN, MID>>::output(tape);
+        }
+        let mut d_h = [[T::ZERO; MID]; TRAIN_BLOCK];
+        R::backward_block(net, h.split_at(n).0, &tapes.1, deltas, grads, Some(d_h.split_at_mut(n).0));
+        let mut signals = [[T::ZERO; MID]; TRAIN_BLOCK];
+        for ((signal, tape), dh) in signals.iter_mut().zip(own).zip(&d_h) {
+            *signal = layer.error_signal(tape, dh);
+        }
+        layer.backward_block(
+            reshape_block(x),
+            own,
+            signals.split_at(n).0,
+            grads.layer_mut(),
+            d_x.map(reshape_block_mut),
+        );
+    }
+    #[inline(always)]
     fn descend(net: &mut N, x: &[T; FROM], tape: &Self::Tape, signals: &Self::Signals, rate: T) {
         net.layer_mut().descend(reshape(x), &tape.0, &signals.0, rate);
         let h = <At<N, T, K> as Layer<T, IN, MID>>::output(&tape.0);
@@ -284,6 +365,7 @@ where
     type State = <At<N, T, K> as Layer<T, IN, OUT>>::State;
     // The loss's δ is the last layer's signal.
     type Signals = [T; OUT];
+    type BlockTape = [<At<N, T, K> as Layer<T, IN, OUT>>::Tape; TRAIN_BLOCK];
     type OutputActivation = <At<N, T, K> as OutputLayer<T, IN, OUT>>::Activation;
     const LAYERS: usize = 1;
     const TRAINABLE: bool = <At<N, T, K> as Layer<T, IN, OUT>>::TRAINABLE;
@@ -362,6 +444,39 @@ where
     #[inline(always)]
     fn signals_params(net: &N, x: &[T; FROM], tape: &Self::Tape, delta: &[T; OUT]) -> ([T; OUT], T) {
         (*delta, net.layer().gradient_norm2(reshape(x), tape, delta))
+    }
+    #[inline(always)]
+    fn forward_train_at<Rg: Rng + ?Sized>(net: &N, x: &[T; FROM], tapes: &mut Self::BlockTape, s: usize, rng: &mut Rg) {
+        if let Some(tape) = tapes.get_mut(s) {
+            net.layer().forward_train(reshape(x), tape, rng);
+        }
+    }
+    #[inline(always)]
+    fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        tapes.get(s).map(<At<N, T, K> as Layer<T, IN, OUT>>::output)
+    }
+    #[inline(always)]
+    fn output_pre_activation_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        tapes.get(s).map(<At<N, T, K> as OutputLayer<T, IN, OUT>>::pre_activation)
+    }
+    #[inline(always)]
+    fn backward_block(
+        net: &N,
+        x: &[[T; FROM]],
+        tapes: &Self::BlockTape,
+        deltas: &[[T; OUT]],
+        grads: &mut N,
+        d_x: Option<&mut [[T; FROM]]>,
+    ) {
+        // The loss's δ is the last layer's signal.
+        let n = x.len().min(TRAIN_BLOCK);
+        net.layer().backward_block(
+            reshape_block(x),
+            tapes.split_at(n).0,
+            deltas,
+            grads.layer_mut(),
+            d_x.map(reshape_block_mut),
+        );
     }
     #[inline(always)]
     fn descend(net: &mut N, x: &[T; FROM], tape: &Self::Tape, signals: &[T; OUT], rate: T) {

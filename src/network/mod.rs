@@ -198,6 +198,24 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// Back-propagation: from the output layer's error signal `δ = ∂L/∂z`, adds the gradient of
     /// every weight and bias into `grads`, layer by layer in reverse.
     fn backward(&self, tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self);
+    /// Every layer's training tapes for a block of [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK)
+    /// samples (mini-batch training). A plain value on the stack.
+    type BlockTape: Clone + Debug + Default;
+    /// Training forward pass of a block of samples (`x.len() ≤ TRAIN_BLOCK`; samples past it are
+    /// ignored), sample by sample in order — the same passes, and the same draws from `rng`, as
+    /// [`Network::forward_train`] on each sample.
+    fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tape: &mut Self::BlockTape, rng: &mut R);
+    /// The output `ŷ` of sample `s` recorded by [`Network::forward_train_block`].
+    fn block_output(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
+    /// The output layer's pre-activation of sample `s` recorded by
+    /// [`Network::forward_train_block`].
+    fn block_pre_activation(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
+    /// Back-propagation of the block recorded in `tape` (from the same inputs `x`), from each
+    /// sample's output error signal `deltas[s]`: adds the gradients of all samples into `grads`,
+    /// layer by layer in reverse, each layer's samples at once
+    /// ([`Layer::backward_block`](crate::Layer::backward_block)). Every gradient element receives
+    /// the same additions, in the same order, as from [`Network::backward`] sample by sample.
+    fn backward_block(&self, x: &[[T; IN]], tape: &Self::BlockTape, deltas: &[[T; OUT]], grads: &mut Self);
     /// Back-propagation fused with one step of plain gradient descent on one sample: every
     /// weight moves by `−rate·∂L/∂w` in place, without a gradient buffer. The fast path of
     /// [`Trainer`](crate::train::Trainer) for per-sample [`Sgd`](crate::optim::Sgd).
@@ -269,6 +287,31 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
     #[inline]
     fn backward(&self, tape: &Self::Tape, delta: &[T; OUT], grads: &mut Self) {
         N::Layers::backward_params(self, &tape.input, &tape.layers, delta, grads);
+    }
+
+    type BlockTape = <N::Layers as Chain<N, T, IN, OUT>>::BlockTape;
+
+    #[inline]
+    fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tape: &mut Self::BlockTape, rng: &mut R) {
+        for (s, xs) in x.iter().enumerate().take(crate::batch::TRAIN_BLOCK) {
+            N::Layers::forward_train_at(self, xs, tape, s, rng);
+        }
+    }
+
+    #[inline(always)]
+    fn block_output(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        N::Layers::output_at(tape, s)
+    }
+
+    #[inline(always)]
+    fn block_pre_activation(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
+        N::Layers::output_pre_activation_at(tape, s)
+    }
+
+    #[inline]
+    fn backward_block(&self, x: &[[T; IN]], tape: &Self::BlockTape, deltas: &[[T; OUT]], grads: &mut Self) {
+        let n = x.len().min(deltas.len()).min(crate::batch::TRAIN_BLOCK);
+        N::Layers::backward_block(self, x.split_at(n).0, tape, deltas.split_at(n).0, grads, None);
     }
 
     // Inlined into the training step, so the tape stays in registers for tiny networks.

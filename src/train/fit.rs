@@ -94,6 +94,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
 
         let batch_size = config.batch.size(inputs.len());
         let mut tape = N::Tape::default();
+        let mut block_tape: Option<N::BlockTape> = None;
         let mut history = [0.0f64; MAX_PLATEAU_WINDOW + 1];
         let mut best: Option<(usize, f64)> = None;
         let mut epochs_since_best = 0;
@@ -110,10 +111,10 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             let (mut loss_sum, mut seen, mut correct, mut counted) = (0.0f64, 0usize, 0usize, 0usize);
             let mut stop = None;
             for (xs, ts) in inputs.chunks(batch_size).zip(targets.chunks(batch_size)) {
-                let mut record = |loss: T, tape: &N::Tape, t: &L::Target| {
+                let mut record = |loss: T, y: &[T; OUT], t: &L::Target| {
                     loss_sum += loss.to_f64();
                     seen += 1;
-                    if let Some(ok) = t.is_correct(config.metric, N::output(tape)) {
+                    if let Some(ok) = t.is_correct(config.metric, y) {
                         correct += usize::from(ok);
                         counted += 1;
                     }
@@ -121,20 +122,12 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                 if let ([x], [t], false) = (xs, ts, self.pending) {
                     // One sample per update: the fused per-sample path when the optimizer allows.
                     let loss = self.sample_step(net, &mut tape, x, t, rng)?;
-                    record(loss, &tape, t);
+                    record(loss, N::output(&tape), t);
                 } else {
-                    for (x, t) in xs.iter().zip(ts) {
-                        let loss = self.accumulate(net, &mut tape, x, t, rng);
-                        if !loss.is_finite() {
-                            self.discard_gradients();
-                            return Err(TrainError::NonFiniteLoss {
-                                epoch,
-                                step: self.steps() + 1,
-                                loss: loss.to_f64(),
-                            });
-                        }
-                        record(loss, &tape, t);
-                    }
+                    // Blocks of samples through the layers' block kernels (the same gradients
+                    // as sample by sample, bit for bit).
+                    let block_tape = block_tape.get_or_insert_with(N::BlockTape::default);
+                    self.accumulate_block(net, block_tape, xs, ts, rng, &mut record)?;
                     self.apply(net, xs.len())?;
                 }
                 if config.stop.max_steps.is_some_and(|max| self.steps() >= max) {

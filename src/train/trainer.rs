@@ -130,6 +130,55 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         loss
     }
 
+    /// Back-propagation of many samples, [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK) at a time:
+    /// records their forward passes in `tape`, computes each loss and output error signal, and
+    /// adds their gradients to the accumulator through the layers' block kernels
+    /// ([`Network::backward_block`]). The accumulated gradients are bit-identical to calling
+    /// [`Trainer::accumulate`] on each sample in order. `record` sees each sample's loss, output
+    /// and target. Nothing is updated until [`Trainer::apply`].
+    ///
+    /// # Errors
+    /// [`TrainError::NonFiniteLoss`] for a NaN or infinite loss; the gradients accumulated since
+    /// the last update are discarded.
+    pub fn accumulate_block<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
+        &mut self,
+        net: &N,
+        tape: &mut N::BlockTape,
+        inputs: &[[T; IN]],
+        targets: &[L::Target],
+        rng: &mut R,
+        mut record: impl FnMut(T, &[T; OUT], &L::Target),
+    ) -> Result<(), TrainError>
+    where
+        N: Network<T, IN, OUT>,
+        L: Loss<T, OUT>,
+    {
+        use crate::batch::TRAIN_BLOCK;
+        for (xs, ts) in inputs.chunks(TRAIN_BLOCK).zip(targets.chunks(TRAIN_BLOCK)) {
+            net.forward_train_block(xs, tape, rng);
+            let mut deltas = [[T::ZERO; OUT]; TRAIN_BLOCK];
+            for (s, (t, delta)) in ts.iter().zip(deltas.iter_mut()).enumerate() {
+                let (Some(z), Some(y)) = (N::block_pre_activation(tape, s), N::block_output(tape, s)) else {
+                    break;
+                };
+                let loss = self.loss.value_at::<N::OutputActivation>(z, y, t);
+                if !loss.is_finite() {
+                    self.discard_gradients();
+                    return Err(TrainError::NonFiniteLoss {
+                        epoch: self.epoch,
+                        step: self.steps + 1,
+                        loss: loss.to_f64(),
+                    });
+                }
+                *delta = self.loss.delta::<N::OutputActivation>(z, y, t);
+                record(loss, y, t);
+            }
+            net.backward_block(xs, tape, &deltas, &mut self.grads);
+            self.pending = true;
+        }
+        Ok(())
+    }
+
     /// One optimizer update from the gradients of the last `batch` accumulated samples: averages
     /// them, applies L2 decay and clipping, checks they are finite, and steps the optimizer with
     /// the scheduled learning rate. The accumulator is zero afterwards.

@@ -8,6 +8,7 @@
 mod common;
 
 mod activations;
+mod batched;
 mod data;
 mod fast_paths;
 mod gradients;

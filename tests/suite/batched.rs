@@ -1,0 +1,125 @@
+//! Mini-batch training through the block kernels: the same gradients and weights as sample by
+//! sample, bit for bit, for every shape class of the kernels (tiles and tails), with dropout and
+//! with a layer that has no block kernel of its own.
+
+use crate::common::rng;
+use constnet::loss::{BinaryCrossEntropy, SparseCategoricalCrossEntropy};
+use constnet::optim::{Adam, Schedule, Sgd};
+use constnet::prelude::*;
+use constnet::rand::{Rng, RngExt};
+use constnet::train::{Batch, Control, FitConfig, FitData, Metric, Trainer};
+
+network! {
+    struct Digits<f32> { hidden: Dense<64, 32, Relu>, output: Dense<32, 10, Softmax> }
+}
+network! {
+    /// Widths that leave tails everywhere: 19 inputs (16 + 3), 7 and 3 rows (4 + 3), a dropout.
+    struct Ragged<f32> {
+        a: Dense<19, 7, Tanh>,
+        drop: Dropout<7, 0.25>,
+        b: Dense<7, 5, LeakyRelu>,
+        c: Dense<5, 3, Softmax>,
+    }
+}
+network! {
+    struct Wide<f64> { a: Dense<40, 9, Sigmoid>, b: Dense<9, 1, Sigmoid> }
+}
+
+fn data<const IN: usize, R: Rng>(n: usize, classes: usize, rng: &mut R) -> (Vec<[f32; IN]>, Vec<usize>) {
+    let xs = (0..n).map(|_| core::array::from_fn(|_| rng.random_range(-1.0..1.0))).collect();
+    let ts = (0..n).map(|_| rng.random_range(0..classes)).collect();
+    (xs, ts)
+}
+
+/// Bit patterns of every parameter.
+fn bits<T: Scalar, N: Parameters<T>>(net: &N) -> Vec<u64> {
+    (0..N::TENSORS).flat_map(|t| net.tensor(t).iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>()).collect()
+}
+
+#[test]
+fn block_gradients_equal_per_sample_gradients_bit_for_bit() {
+    fn check<N: Network<f32, IN, OUT> + Parameters<f32>, const IN: usize, const OUT: usize>(n: usize) {
+        let mut r = rng(3);
+        let net = N::random(&mut r);
+        let (xs, ts) = data::<IN, _>(n, OUT, &mut r);
+        let mut one = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.1)).unwrap();
+        let mut block = one.clone();
+        let (mut r1, mut r2) = (rng(9), rng(9));
+        let mut tape = N::Tape::default();
+        let mut losses = Vec::new();
+        for (x, t) in xs.iter().zip(&ts) {
+            losses.push(one.accumulate(&net, &mut tape, x, t, &mut r1));
+        }
+        let mut block_tape = N::BlockTape::default();
+        let mut block_losses = Vec::new();
+        block.accumulate_block(&net, &mut block_tape, &xs, &ts, &mut r2, |l, _, _| block_losses.push(l)).unwrap();
+        assert_eq!(losses, block_losses, "losses, {n} samples");
+        assert!(bits(one.gradients()).iter().any(|&b| b != 0), "the gradients are not all zero");
+        assert_eq!(bits(one.gradients()), bits(block.gradients()), "gradients, {n} samples");
+    }
+    for n in [1, 3, 4, 15, 16, 17, 37] {
+        check::<Digits, 64, 10>(n);
+        check::<Ragged, 19, 3>(n);
+    }
+}
+
+#[test]
+fn mini_batch_fit_equals_per_sample_accumulation_and_f64_works() {
+    // `fit` with mini-batches (block path) against the documented per-sample loop.
+    let mut r = rng(5);
+    let start = Digits::random(&mut r);
+    let (mut xs, mut ts) = data::<64, _>(100, 10, &mut r);
+    let config = FitConfig::new(2).batch(Batch::Mini(32)).shuffle(false).metric(Metric::Argmax);
+    let mut net = start.clone();
+    let mut trainer = Trainer::new(Adam::default(), SparseCategoricalCrossEntropy, Schedule::Constant(0.01)).unwrap();
+    trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &config, &mut rng(1), |_| Control::Continue).unwrap();
+
+    let mut manual = start.clone();
+    let mut by_hand = Trainer::new(Adam::default(), SparseCategoricalCrossEntropy, Schedule::Constant(0.01)).unwrap();
+    let mut tape = <Digits as Network<f32, 64, 10>>::Tape::default();
+    let mut r1 = rng(1);
+    for _ in 0..2 {
+        for (x, t) in xs.chunks(32).zip(ts.chunks(32)) {
+            for (x, t) in x.iter().zip(t) {
+                by_hand.accumulate(&manual, &mut tape, x, t, &mut r1);
+            }
+            by_hand.apply(&mut manual, x.len()).unwrap();
+        }
+    }
+    assert_ne!(bits(&net), bits(&start));
+    assert_eq!(bits(&net), bits(&manual));
+
+    // f64, no SIMD path: the portable block kernels, binary cross-entropy.
+    let mut r = rng(6);
+    let mut wide = Wide::random(&mut r);
+    let mut xs: Vec<[f64; 40]> = (0..50).map(|_| core::array::from_fn(|_| r.random_range(-1.0..1.0))).collect();
+    let mut ts: Vec<[f64; 1]> = xs.iter().map(|x| [f64::from(u8::from(x[0] + x[1] > 0.0))]).collect();
+    let mut reference = wide.clone();
+    let mut trainer = Trainer::new(Sgd, BinaryCrossEntropy, Schedule::Constant(0.5)).unwrap();
+    let mut by_hand = trainer.clone();
+    let config = FitConfig::new(1).batch(Batch::Mini(20)).shuffle(false);
+    trainer.fit(&mut wide, FitData::new(&mut xs, &mut ts), &config, &mut rng(2), |_| Control::Continue).unwrap();
+    let mut tape = <Wide as Network<f64, 40, 1>>::Tape::default();
+    for (x, t) in xs.chunks(20).zip(ts.chunks(20)) {
+        for (x, t) in x.iter().zip(t) {
+            by_hand.accumulate(&reference, &mut tape, x, t, &mut rng(2));
+        }
+        by_hand.apply(&mut reference, x.len()).unwrap();
+    }
+    assert_eq!(bits(&wide), bits(&reference));
+}
+
+#[test]
+fn a_non_finite_loss_in_a_block_discards_the_batch() {
+    let mut r = rng(8);
+    let net = Digits::random(&mut r);
+    let (mut xs, ts) = data::<64, _>(20, 10, &mut r);
+    xs[17][3] = f32::NAN; // in the second block: the first block's gradients are already in
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.1)).unwrap();
+    let mut tape = <Digits as Network<f32, 64, 10>>::BlockTape::default();
+    let mut seen = 0;
+    let result = trainer.accumulate_block(&net, &mut tape, &xs, &ts, &mut r, |_, _, _| seen += 1);
+    assert!(matches!(result, Err(constnet::train::TrainError::NonFiniteLoss { .. })), "{result:?}");
+    assert_eq!(seen, 17, "the samples before the bad one were recorded");
+    assert!(bits(trainer.gradients()).iter().all(|&b| b == 0), "gradients discarded");
+}
