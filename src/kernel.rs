@@ -15,8 +15,12 @@ const LANES: usize = 8;
 const ROWS: usize = 4;
 
 /// Samples per block in the batched forward pass: the inner loops of [`mat_block`] run over
-/// this many samples, one AVX-512 or two AVX registers of `f32` (two SSE registers without AVX).
-pub const BLOCK: usize = if cfg!(target_feature = "avx") { 16 } else { 8 };
+/// this many samples, one AVX-512 or two AVX registers of `f32`. 16 on x86-64 whatever the build
+/// targets, because the batched pass runs with AVX2 whenever the CPU has it
+/// ([`crate::simd::with_avx2`]); 16 on AArch64 (four NEON registers, of which it has 32); 8
+/// elsewhere.
+pub const BLOCK: usize =
+    if cfg!(any(target_feature = "avx", target_arch = "x86_64", target_arch = "aarch64")) { 16 } else { 8 };
 
 /// Inputs per pass of [`mat_block`] over the row tiles, for wide layers: 256 inputs × 16
 /// samples of `f32` is 16 KiB, so the part of the input block being read stays in L1 while

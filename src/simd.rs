@@ -27,6 +27,7 @@
 //! [`Scalar::mul_add`]: crate::Scalar::mul_add
 //! [`Scalar::Accumulator`]: crate::Scalar::Accumulator
 
+#[cfg(target_arch = "x86_64")]
 use core::any::Any;
 
 /// `Some(z)` with `z = W·x + b`, bit-identical to [`crate::kernel::mat_vec`], when `T` is `f32`,

@@ -226,9 +226,53 @@ fn fit_epoch(c: &mut Criterion) {
     g.finish();
 }
 
+/// `batch_train`: one epoch of `fit` with mini-batches of 32 (block kernels), against the same
+/// network's per-sample SGD epoch (`constnet-sample`), for digits (1437 samples) and the
+/// mnist-shaped 784-128-10 network with its first layer on the heap (1024 samples).
+fn batch_train(c: &mut Criterion) {
+    use constnet::train::Batch;
+    use constnet_benches::report::BATCH_TRAIN_SAMPLES;
+    let mut g = c.benchmark_group("batch_train");
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(11);
+    let mini = FitConfig { shuffle: false, ..FitConfig::new(1) }.batch(Batch::Mini(32));
+    let sample = FitConfig { shuffle: false, ..FitConfig::new(1) };
+
+    let (mut xs, mut ts) = digits_data(BATCH_TRAIN_SAMPLES[0].1, 6);
+    let n = xs.len() as u64;
+    let mut net: Digits = weights();
+    let mut per_sample = net.clone();
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let mut trainer2 = trainer.clone();
+    harness::per_call(&mut g, "constnet", "digits", n, || {
+        trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &mini, &mut rng, |_| Control::Continue).expect("fit")
+    });
+    harness::per_call(&mut g, "constnet-sample", "digits", n, || {
+        trainer2
+            .fit(&mut per_sample, FitData::new(&mut xs, &mut ts), &sample, &mut rng, |_| Control::Continue)
+            .expect("fit")
+    });
+
+    let xs784 = inputs::<784>(BATCH_TRAIN_SAMPLES[1].1, 0.0, 1.0, 12);
+    let (mut xs784, mut ts784): (Vec<[f32; 784]>, Vec<usize>) = (xs784, (0..BATCH_TRAIN_SAMPLES[1].1).map(|k| k % 10).collect());
+    let n = xs784.len() as u64;
+    let mut net: MnistTrain = weights();
+    let mut per_sample = net.clone();
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
+    let mut trainer2 = trainer.clone();
+    harness::per_call(&mut g, "constnet", "mnist", n, || {
+        trainer.fit(&mut net, FitData::new(&mut xs784, &mut ts784), &mini, &mut rng, |_| Control::Continue).expect("fit")
+    });
+    harness::per_call(&mut g, "constnet-sample", "mnist", n, || {
+        trainer2
+            .fit(&mut per_sample, FitData::new(&mut xs784, &mut ts784), &sample, &mut rng, |_| Control::Continue)
+            .expect("fit")
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = constnet_benches::criterion();
-    targets = train_step, fit_epoch
+    targets = train_step, fit_epoch, batch_train
 }
 criterion_main!(benches);

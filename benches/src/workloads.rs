@@ -70,6 +70,11 @@ network! {
     pub struct MnistExact<f32> { hidden: Dense<784, 128, Relu>, output: Dense<128, 10, Softmax> }
 }
 
+network! {
+    /// mnist-shaped training: 784-128-10 with the big layer on the heap.
+    pub struct MnistTrain<f32> { hidden: HeapDense<784, 128, Relu>, output: Dense<128, 10, FastSoftmax> }
+}
+
 macro_rules! dense_n {
     ($($fast:ident $exact:ident $n:literal),*) => {$(
         network! {
@@ -97,6 +102,12 @@ impl Spec {
     /// Multiply-accumulates per sample in the dense layers: `Σ inᵢ·outᵢ`.
     pub fn macs(&self) -> usize {
         self.widths.windows(2).map(|w| w[0] * w[1]).sum()
+    }
+    /// Multiply-accumulates per sample of a training pass: the forward pass, `∂L/∂W = δ·xᵀ` for
+    /// every layer and `Wᵀ·δ` for every layer but the first.
+    pub fn train_macs(&self) -> usize {
+        let first = self.widths.get(..2).map_or(0, |w| w[0] * w[1]);
+        3 * self.macs() - first
     }
 }
 

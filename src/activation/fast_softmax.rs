@@ -32,7 +32,7 @@ impl Activation for FastSoftmax {
         softmax::apply_with(z, y, T::exp_fast);
     }
 
-    #[inline]
+    #[inline(always)]
     fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
         softmax::apply_block_with(v, T::exp_fast);
     }

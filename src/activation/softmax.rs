@@ -30,7 +30,7 @@ impl Activation for Softmax {
         apply_with(z, y, T::exp);
     }
 
-    #[inline]
+    #[inline(always)]
     fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
         apply_block_with(v, T::exp);
     }

@@ -205,7 +205,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> La
         math::forward::<T, A, IN, OUT>(self.w(), self.b(), x)
     }
 
-    #[inline]
+    #[inline(always)]
     fn forward_block<const B: usize>(&self, x: &[[T; B]; IN]) -> [[T; B]; OUT] {
         math::forward_block::<T, A, IN, OUT, B>(self.w(), self.b(), x)
     }

@@ -106,34 +106,61 @@ pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
     signals: &[[T; OUT]],
     x: &[[T; IN]],
 ) {
-    crate::simd::with_avx2(
-        #[inline(always)]
-        || gradient_block_portable(gw, gb, signals, x),
-    );
-}
-
-#[inline(always)]
-fn gradient_block_portable<T: Scalar, const IN: usize, const OUT: usize>(
-    gw: &mut [[T; IN]; OUT],
-    gb: &mut [T; OUT],
-    signals: &[[T; OUT]],
-    x: &[[T; IN]],
-) {
     for signal in signals {
         for (bj, &d) in gb.iter_mut().zip(signal) {
             *bj += d;
         }
     }
+    // With `parallel`, big layers split their rows between two threads: every row is computed
+    // exactly as on one thread.
+    #[cfg(feature = "parallel")]
+    if IN * OUT * signals.len() >= PARALLEL_WORK && OUT >= 2 * GRAD_ROWS {
+        let (top, bottom) = gw.split_at_mut(OUT / 2 / GRAD_ROWS * GRAD_ROWS);
+        let split = top.len();
+        rayon::join(
+            || crate::simd::with_avx2(#[inline(always)] || gradient_rows(top, 0, signals, x)),
+            || crate::simd::with_avx2(#[inline(always)] || gradient_rows(bottom, split, signals, x)),
+        );
+        return;
+    }
+    crate::simd::with_avx2(
+        #[inline(always)]
+        || gradient_rows(gw, 0, signals, x),
+    );
+}
+
+/// Multiply-accumulates per block above which the `parallel` feature splits a block kernel
+/// between two threads (about 30 µs of work on one core, against a few µs to hand it over).
+#[cfg(feature = "parallel")]
+const PARALLEL_WORK: usize = 1 << 19;
+
+/// `gw[r] += Σₛ δₛ[first + r]·xₛ` for the rows `gw` of the gradient starting at row `first`.
+#[inline(always)]
+fn gradient_rows<T: Scalar, const IN: usize, const OUT: usize>(
+    gw: &mut [[T; IN]],
+    first: usize,
+    signals: &[[T; OUT]],
+    x: &[[T; IN]],
+) {
+    let n_chunks = IN / GRAD_LANES;
+    let done = n_chunks * GRAD_LANES;
     let (tiles, rest) = gw.as_chunks_mut::<GRAD_ROWS>();
+    let rest_first = first + tiles.len() * GRAD_ROWS;
     for (t, tile) in tiles.iter_mut().enumerate() {
-        let n_chunks = IN / GRAD_LANES;
+        let j = first + t * GRAD_ROWS;
+        let tile_signal = |signal: &[T; OUT]| -> [T; GRAD_ROWS] {
+            match signal.get(j..).and_then(<[T]>::first_chunk::<GRAD_ROWS>) {
+                Some(d) => *d,
+                None => [T::ZERO; GRAD_ROWS],
+            }
+        };
         for c in 0..n_chunks {
             let mut acc = [[T::ZERO; GRAD_LANES]; GRAD_ROWS];
             for (a, row) in acc.iter_mut().zip(tile.iter()) {
                 *a = row.as_chunks::<GRAD_LANES>().0[c];
             }
             for (signal, xs) in signals.iter().zip(x) {
-                let d = signal.as_chunks::<GRAD_ROWS>().0[t];
+                let d = tile_signal(signal);
                 let xc = &xs.as_chunks::<GRAD_LANES>().0[c];
                 for r in 0..GRAD_ROWS {
                     for l in 0..GRAD_LANES {
@@ -145,20 +172,20 @@ fn gradient_block_portable<T: Scalar, const IN: usize, const OUT: usize>(
                 row.as_chunks_mut::<GRAD_LANES>().0[c] = *a;
             }
         }
-        let done = n_chunks * GRAD_LANES;
-        for (r, row) in tile.iter_mut().enumerate() {
-            for (signal, xs) in signals.iter().zip(x) {
-                let d = signal.as_chunks::<GRAD_ROWS>().0[t][r];
-                for (g, &xi) in row.iter_mut().zip(xs).skip(done) {
-                    *g = d.mul_add(xi, *g);
+        if done < IN {
+            for (r, row) in tile.iter_mut().enumerate() {
+                for (signal, xs) in signals.iter().zip(x) {
+                    let d = tile_signal(signal)[r];
+                    for (g, &xi) in row.iter_mut().zip(xs).skip(done) {
+                        *g = d.mul_add(xi, *g);
+                    }
                 }
             }
         }
     }
     for (k, row) in rest.iter_mut().enumerate() {
         for (signal, xs) in signals.iter().zip(x) {
-            let (_, d_rest) = signal.as_chunks::<GRAD_ROWS>();
-            let d = d_rest[k];
+            let d = signal.get(rest_first + k).copied().unwrap_or(T::ZERO);
             for (g, &xi) in row.iter_mut().zip(xs) {
                 *g = d.mul_add(xi, *g);
             }
@@ -174,6 +201,17 @@ pub(crate) fn input_gradient_block<T: Scalar, const IN: usize, const OUT: usize>
     signals: &[[T; OUT]],
     d_x: &mut [[T; IN]],
 ) {
+    #[cfg(feature = "parallel")]
+    if IN * OUT * d_x.len() >= PARALLEL_WORK && d_x.len() >= 2 * GRAD_SAMPLES {
+        let half = d_x.len() / 2 / GRAD_SAMPLES * GRAD_SAMPLES;
+        let (d_a, d_b) = d_x.split_at_mut(half);
+        let (s_a, s_b) = signals.split_at(half.min(signals.len()));
+        rayon::join(
+            || crate::simd::with_avx2(#[inline(always)] || input_gradient_block_portable(w, s_a, d_a)),
+            || crate::simd::with_avx2(#[inline(always)] || input_gradient_block_portable(w, s_b, d_b)),
+        );
+        return;
+    }
     crate::simd::with_avx2(
         #[inline(always)]
         || input_gradient_block_portable(w, signals, d_x),

@@ -79,7 +79,7 @@ impl<T: Scalar, const N: usize, const RATE: u32> Layer<T, N, N> for Dropout<T, N
         *x
     }
 
-    #[inline]
+    #[inline(always)]
     fn forward_block<const S: usize>(&self, x: &[[T; S]; N]) -> [[T; S]; N] {
         *x
     }

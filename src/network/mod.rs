@@ -247,7 +247,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
 
     #[inline]
     fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
-        crate::batch::run_blocks(inputs, outputs, |x| N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x));
+        crate::batch::forward_batch::<T, N, IN, OUT>(self, inputs, outputs);
     }
 
     #[inline]
