@@ -123,3 +123,36 @@ fn a_non_finite_loss_in_a_block_discards_the_batch() {
     assert_eq!(seen, 17, "the samples before the bad one were recorded");
     assert!(bits(trainer.gradients()).iter().all(|&b| b == 0), "gradients discarded");
 }
+
+#[cfg(feature = "parallel")]
+network! {
+    /// Big enough for the `parallel` feature to split its kernels between threads.
+    struct Big<f32> { a: HeapDense<256, 128, Relu>, b: Dense<128, 10, Softmax> }
+}
+
+/// With `parallel`, batches and block kernels are split between threads; every result is
+/// bit-identical to one sample at a time on one thread.
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_results_are_bit_identical() {
+    let mut r = rng(12);
+    let net = Big::random(&mut r);
+    let (xs, ts) = data::<256, _>(200, 10, &mut r);
+    let mut ys = vec![[0.0f32; 10]; xs.len()];
+    net.forward_batch(&xs, &mut ys);
+    let mut serial = vec![[0.0f32; 10]; xs.len()];
+    for (x, y) in xs.chunks(16).zip(serial.chunks_mut(16)) {
+        net.forward_batch(x, y); // 16 samples: below the threshold, one thread
+    }
+    assert_eq!(ys, serial);
+
+    let mut one = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.1)).unwrap();
+    let mut block = one.clone();
+    let mut tape = <Big as Network<f32, 256, 10>>::Tape::default();
+    for (x, t) in xs.iter().zip(&ts).take(48) {
+        one.accumulate(&net, &mut tape, x, t, &mut rng(1));
+    }
+    let mut block_tape = <Big as Network<f32, 256, 10>>::BlockTape::default();
+    block.accumulate_block(&net, &mut block_tape, &xs[..48], &ts[..48], &mut rng(1), |_, _, _| {}).unwrap();
+    assert_eq!(bits(one.gradients()), bits(block.gradients()));
+}
