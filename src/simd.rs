@@ -129,10 +129,13 @@ mod x86 {
         let [r0, r1, r2, r3, r4, r5, r6, r7] = a;
         let q = [r0, r4, r1, r5, r2, r6, r3, r7];
         // Level 1: vₗ + vₗ₊₄, two rows per register.
-        let p = |x: V, y: V| avx._mm256_add_ps(avx._mm256_permute2f128_ps::<0x20>(x, y), avx._mm256_permute2f128_ps::<0x31>(x, y));
+        let p = |x: V, y: V| {
+            avx._mm256_add_ps(avx._mm256_permute2f128_ps::<0x20>(x, y), avx._mm256_permute2f128_ps::<0x31>(x, y))
+        };
         let (p01, p23, p45, p67) = (p(q[0], q[1]), p(q[2], q[3]), p(q[4], q[5]), p(q[6], q[7]));
         // Level 2: uₗ + uₗ₊₂.
-        let h = |x: V, y: V| avx._mm256_add_ps(avx._mm256_shuffle_ps::<0x44>(x, y), avx._mm256_shuffle_ps::<0xEE>(x, y));
+        let h =
+            |x: V, y: V| avx._mm256_add_ps(avx._mm256_shuffle_ps::<0x44>(x, y), avx._mm256_shuffle_ps::<0xEE>(x, y));
         let (lo, hi) = (h(p01, p23), h(p45, p67));
         // Level 3: w₀ + w₁.
         avx._mm256_hadd_ps(lo, hi)
@@ -308,7 +311,8 @@ mod tests {
     fn simd_mat_vec_is_bit_identical_to_the_portable_kernel() {
         fn check<const IN: usize, const OUT: usize>() {
             for seed in 0..3 {
-                let w: [[f32; IN]; OUT] = core::array::from_fn(|j| core::array::from_fn(|i| value(seed * 7919 + j * IN + i)));
+                let w: [[f32; IN]; OUT] =
+                    core::array::from_fn(|j| core::array::from_fn(|i| value(seed * 7919 + j * IN + i)));
                 let b: [f32; OUT] = core::array::from_fn(|j| value(seed * 31 + 100_000 + j));
                 let x: [f32; IN] = core::array::from_fn(|i| value(seed * 17 + 200_000 + i));
                 let fast = mat_vec(&w, &b, &x);

@@ -130,6 +130,25 @@ fn nothing_allocates() {
         adam.step(&mut digits, &[0.5; 64], &3, &mut rng).unwrap();
     });
     assert_eq!(n, 0, "softmax/dropout training");
+
+    // Mini-batch training through the block kernels (block tapes on the stack), and a
+    // forward_batch of blocks.
+    let mut block_tape = <Digits as Network<f32, 64, 10>>::BlockTape::default();
+    let n = allocations_in(|| {
+        adam.fit(
+            &mut digits,
+            FitData::new(&mut dx, &mut dy),
+            &FitConfig::new(2).batch(Batch::Mini(32)).metric(Metric::Argmax),
+            &mut rng,
+            |_| Control::Continue,
+        )
+        .unwrap();
+        sgd.accumulate_block(&digits, &mut block_tape, &dx[..20], &dy[..20], &mut rng, |_, _, _| {}).unwrap();
+        sgd.apply(&mut digits, 20).unwrap();
+        let mut out = [[0.0f32; 10]; 40];
+        digits.forward_batch(&dx[..40], &mut out);
+    });
+    assert_eq!(n, 0, "mini-batch training and batched inference");
     // The counter works: a Vec does allocate.
     assert_eq!(allocations_in(|| drop(std::hint::black_box(vec![1u8; 16]))), 1);
 }

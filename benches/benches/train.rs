@@ -253,14 +253,17 @@ fn batch_train(c: &mut Criterion) {
     });
 
     let xs784 = inputs::<784>(BATCH_TRAIN_SAMPLES[1].1, 0.0, 1.0, 12);
-    let (mut xs784, mut ts784): (Vec<[f32; 784]>, Vec<usize>) = (xs784, (0..BATCH_TRAIN_SAMPLES[1].1).map(|k| k % 10).collect());
+    let (mut xs784, mut ts784): (Vec<[f32; 784]>, Vec<usize>) =
+        (xs784, (0..BATCH_TRAIN_SAMPLES[1].1).map(|k| k % 10).collect());
     let n = xs784.len() as u64;
     let mut net: MnistTrain = weights();
     let mut per_sample = net.clone();
     let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
     let mut trainer2 = trainer.clone();
     harness::per_call(&mut g, "constnet", "mnist", n, || {
-        trainer.fit(&mut net, FitData::new(&mut xs784, &mut ts784), &mini, &mut rng, |_| Control::Continue).expect("fit")
+        trainer
+            .fit(&mut net, FitData::new(&mut xs784, &mut ts784), &mini, &mut rng, |_| Control::Continue)
+            .expect("fit")
     });
     harness::per_call(&mut g, "constnet-sample", "mnist", n, || {
         trainer2

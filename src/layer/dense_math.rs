@@ -118,8 +118,18 @@ pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
         let (top, bottom) = gw.split_at_mut(OUT / 2 / GRAD_ROWS * GRAD_ROWS);
         let split = top.len();
         rayon::join(
-            || crate::simd::with_avx2(#[inline(always)] || gradient_rows(top, 0, signals, x)),
-            || crate::simd::with_avx2(#[inline(always)] || gradient_rows(bottom, split, signals, x)),
+            || {
+                crate::simd::with_avx2(
+                    #[inline(always)]
+                    || gradient_rows(top, 0, signals, x),
+                )
+            },
+            || {
+                crate::simd::with_avx2(
+                    #[inline(always)]
+                    || gradient_rows(bottom, split, signals, x),
+                )
+            },
         );
         return;
     }
@@ -207,8 +217,18 @@ pub(crate) fn input_gradient_block<T: Scalar, const IN: usize, const OUT: usize>
         let (d_a, d_b) = d_x.split_at_mut(half);
         let (s_a, s_b) = signals.split_at(half.min(signals.len()));
         rayon::join(
-            || crate::simd::with_avx2(#[inline(always)] || input_gradient_block_portable(w, s_a, d_a)),
-            || crate::simd::with_avx2(#[inline(always)] || input_gradient_block_portable(w, s_b, d_b)),
+            || {
+                crate::simd::with_avx2(
+                    #[inline(always)]
+                    || input_gradient_block_portable(w, s_a, d_a),
+                )
+            },
+            || {
+                crate::simd::with_avx2(
+                    #[inline(always)]
+                    || input_gradient_block_portable(w, s_b, d_b),
+                )
+            },
         );
         return;
     }

@@ -65,7 +65,9 @@ fn main() {
     let labels: Vec<usize> = xs.iter().map(|x| constnet::metrics::argmax(&teacher.forward(x))).collect();
     let train = (xs[..1437].to_vec(), labels[..1437].to_vec());
     let test = (xs[1437..].to_vec(), labels[1437..].to_vec());
-    println!("{EPOCHS} epochs from the same weights; time per sample of the fastest epoch, whole run, held-out accuracy\n");
+    println!(
+        "{EPOCHS} epochs from the same weights; time per sample of the fastest epoch, whole run, held-out accuracy\n"
+    );
     println!("| training | per sample | {EPOCHS} epochs | held-out accuracy |\n|---|--:|--:|--:|");
     run("per-sample SGD, rate 0.01", Sgd, 0.01, Batch::Sample, &train, &test);
     run("Mini(32) SGD, rate 0.32", Sgd, 0.32, Batch::Mini(32), &train, &test);
