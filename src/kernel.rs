@@ -62,26 +62,31 @@ fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N
             acc[l] = ca[l].mul_acc(cb[l], acc[l]);
         }
     }
-    for (l, (&x, &y)) in a_tail.iter().zip(b_tail).enumerate() {
-        acc[l] = x.mul_acc(y, acc[l]);
+    for (acc, (&x, &y)) in acc.iter_mut().zip(a_tail.iter().zip(b_tail)) {
+        *acc = x.mul_acc(y, *acc);
     }
     tree_sum(acc, zero)
 }
 
 /// Sum of `N` values as a balanced binary tree: `⌈log₂ N⌉` dependent additions (`zero` for
-/// `N = 0`).
+/// `N = 0`). Each round adds the upper half of the values still in play onto the lower half
+/// (`vᵢ += vᵢ₊ₖ` for `k = n − ⌊n/2⌋`, `i < ⌊n/2⌋`) and keeps the lower `k`.
+///
+/// Written with slice splits and `zip` instead of indices, so it has no bounds check the
+/// optimiser must remove: at `opt-level = "s"` it does not unroll the rounds, and the indexed
+/// form linked `panic_bounds_check` into firmware for 8 or more values.
 #[inline(always)]
 pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V; N], zero: V) -> V {
-    let mut n = N;
-    while n > 1 {
-        let half = n / 2;
-        let rest = n - half;
-        for i in 0..half {
-            v[i] = v[i] + v[i + rest];
+    let mut live: &mut [V] = &mut v;
+    while live.len() > 1 {
+        let keep = live.len() - live.len() / 2;
+        let Some((low, high)) = core::mem::take(&mut live).split_at_mut_checked(keep) else { break };
+        for (a, &b) in low.iter_mut().zip(&*high) {
+            *a = *a + b;
         }
-        n = rest;
+        live = low;
     }
-    match v.first() {
+    match live.first() {
         Some(&sum) => sum,
         None => zero,
     }
@@ -97,8 +102,8 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
             acc[l] = c[l].mul_add(c[l], acc[l]);
         }
     }
-    for (l, &x) in tail.iter().enumerate() {
-        acc[l] = x.mul_add(x, acc[l]);
+    for (acc, &x) in acc.iter_mut().zip(tail) {
+        *acc = x.mul_add(x, *acc);
     }
     tree_sum(acc, T::ZERO)
 }
@@ -287,6 +292,45 @@ mod tests {
         check::<31>();
         check::<64>();
         check::<785>();
+    }
+
+    /// The order of the additions is the indexed one `tree_sum` had before it was rewritten
+    /// without indices (values of very different magnitudes make every order give other bits).
+    #[test]
+    fn tree_sum_adds_in_the_same_order_as_the_indexed_form() {
+        fn indexed<const N: usize>(mut v: [f32; N]) -> f32 {
+            let mut n = N;
+            while n > 1 {
+                let half = n / 2;
+                let rest = n - half;
+                for i in 0..half {
+                    v[i] = v[i] + v[i + rest];
+                }
+                n = rest;
+            }
+            v.first().copied().unwrap_or(0.0)
+        }
+        fn check<const N: usize>() {
+            for seed in 0..20u32 {
+                let v: [f32; N] = core::array::from_fn(|i| {
+                    let h = (i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(40_503));
+                    let mantissa = (h >> 9) as f32 / 8_388_608.0 - 0.5;
+                    mantissa * [1e-3, 1.0, 3e4, 1e8][(h % 4) as usize]
+                });
+                assert_eq!(tree_sum(v, 0.0).to_bits(), indexed(v).to_bits(), "N = {N}, seed {seed}");
+            }
+        }
+        check::<0>();
+        check::<1>();
+        check::<2>();
+        check::<3>();
+        check::<5>();
+        check::<7>();
+        check::<8>();
+        check::<9>();
+        check::<13>();
+        check::<16>();
+        check::<31>();
     }
 
     #[test]
