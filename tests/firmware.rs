@@ -91,7 +91,7 @@ fn portable() -> bool {
              are compared bit for bit"
         } else {
             "note: firmware: constnet built with `std` (platform floats): host and device results are compared \
-             with tolerance 1e-6 only, and the committed weights are not retrained; run `cargo test --test \
+             with tolerance 1e-6 only, and the committed weights are not compared with host training; run `cargo test --test \
              firmware` without the `std` feature for the bit-for-bit checks"
         })
     });
@@ -936,9 +936,17 @@ fn readme_firmware_figures_are_the_measured_ones() {
         std::fs::write(&path, format!("{before}{FIGURES_BEGIN}{fresh_block}{FIGURES_END}{after}")).unwrap();
         note(&format!("README.md: firmware figures rewritten:\n{fresh}"));
     } else {
+        let (old, new): (Vec<&str>, Vec<&str>) = (current.lines().collect(), fresh_block.lines().collect());
+        let mut diff = String::new();
+        for k in 0..old.len().max(new.len()) {
+            let (a, b) = (old.get(k).copied().unwrap_or(""), new.get(k).copied().unwrap_or(""));
+            if a != b {
+                let _ = writeln!(diff, "README:   {a}\nmeasured: {b}");
+            }
+        }
         panic!(
             "the README's firmware figures differ from the measured ones; rewrite them with `{README_COMMAND}`.\n\
-             --- README ---{current}--- measured ---\n{fresh}"
+             {diff}"
         );
     }
 }

@@ -63,6 +63,8 @@ pub enum Error {
         entry: String,
         /// The instructions.
         branches: Vec<String>,
+        /// Everything reachable from the entry point.
+        reachable: Vec<String>,
     },
     /// The walk from the canary found no panic, although the canary panics: the walk is broken.
     CanaryMissed {
@@ -84,9 +86,11 @@ impl fmt::Display for Error {
             Error::PanicReachable { entry, panics, reachable } => {
                 write!(f, "panics reachable from `{entry}`: {panics:?}; everything it reaches: {reachable:?}")
             }
-            Error::IndirectBranch { entry, branches } => {
-                write!(f, "indirect branches reachable from `{entry}`, which the walk cannot follow: {branches:?}")
-            }
+            Error::IndirectBranch { entry, branches, reachable } => write!(
+                f,
+                "indirect branches reachable from `{entry}`, which the walk cannot follow: {branches:?}; everything it \
+                 reaches: {reachable:?}"
+            ),
             Error::CanaryMissed { canary, reachable } => write!(
                 f,
                 "the walk found no panic from the canary `{canary}`, which does panic, so the walk is broken; \
@@ -247,6 +251,11 @@ impl Elf {
         }
     }
 
+    /// Function start address (Thumb bit cleared) → end address, from the symbols with a size.
+    pub fn function_ends(&self) -> BTreeMap<u32, u32> {
+        self.symbols.iter().filter(|s| s.size > 0).map(|s| (s.addr & !1, (s.addr & !1).saturating_add(s.size))).collect()
+    }
+
     /// The code size of the functions starting at `addresses` (Thumb bit ignored), from the
     /// symbol table.
     pub fn code_bytes(&self, addresses: &BTreeSet<u32>) -> usize {
@@ -301,10 +310,11 @@ const CONDITIONS: [&str; 16] =
     ["eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"];
 
 impl CallGraph {
-    /// Disassembles `elf` with `objdump` (`-d -C --no-show-raw-insn`) and parses the result.
+    /// Disassembles `elf` with `objdump` (`-d -C --no-show-raw-insn`) and parses the result,
+    /// bounding each function by its symbol's size.
     ///
     /// # Errors
-    /// [`Error::Objdump`] if it cannot be run or fails.
+    /// [`Error::Objdump`] if it cannot be run or fails; an error reading the ELF's symbols.
     pub fn of(objdump: &Path, elf: &Path) -> Result<CallGraph, Error> {
         let out = Command::new(objdump)
             .args(["-d", "-C", "--no-show-raw-insn"])
@@ -314,11 +324,15 @@ impl CallGraph {
         if !out.status.success() {
             return Err(Error::Objdump(String::from_utf8_lossy(&out.stderr).into_owned()));
         }
-        Ok(CallGraph::parse(&String::from_utf8_lossy(&out.stdout)))
+        let ends = Elf::read(elf)?.function_ends();
+        Ok(CallGraph::parse(&String::from_utf8_lossy(&out.stdout), &ends))
     }
 
-    /// Parses `llvm-objdump -d -C --no-show-raw-insn` output for ARM/Thumb.
-    pub fn parse(disassembly: &str) -> CallGraph {
+    /// Parses `llvm-objdump -d -C --no-show-raw-insn` output for ARM/Thumb. `ends` maps a
+    /// function's start address to its end (see [`Elf::function_ends`]): what lies after the end
+    /// is padding between functions (the linker fills it with `0xd4d4`, which disassembles as
+    /// `bmi`), not code, and is skipped. Functions missing from `ends` run to the next one.
+    pub fn parse(disassembly: &str, ends: &BTreeMap<u32, u32>) -> CallGraph {
         let mut graph = CallGraph::default();
         let mut branches: Vec<(u32, u32)> = Vec::new(); // (function, target)
         let mut current = None;
@@ -337,7 +351,13 @@ impl CallGraph {
             }
             let Some(func) = current else { continue };
             // `     1a4:      	bl	0x12c <foo>`: address, mnemonic and operands, tab-separated.
-            let mut parts = line.split('\t').map(str::trim).filter(|p| !p.is_empty()).skip(1);
+            let mut parts = line.split('\t').map(str::trim).filter(|p| !p.is_empty());
+            let Some(Ok(at)) = parts.next().map(|a| u32::from_str_radix(a.trim_end_matches(':'), 16)) else {
+                continue;
+            };
+            if ends.get(&func).is_some_and(|&end| at >= end) {
+                continue;
+            }
             let (Some(mnemonic), operands) = (parts.next(), parts.next().unwrap_or("")) else { continue };
             // Without the width suffix (`.w`/`.n`) and the condition (`bne` → `b`, `bxls` → `bx`).
             let m = mnemonic.split('.').next().unwrap_or(mnemonic);
@@ -445,7 +465,11 @@ pub fn check_no_panic(
                 return Err(Error::PanicReachable { entry: entry.to_string(), panics, reachable: reach.names });
             }
             if !reach.indirect.is_empty() {
-                return Err(Error::IndirectBranch { entry: entry.to_string(), branches: reach.indirect });
+                return Err(Error::IndirectBranch {
+                    entry: entry.to_string(),
+                    branches: reach.indirect,
+                    reachable: reach.names,
+                });
             }
             let code_bytes = symbols.code_bytes(&reach.addresses);
             Ok(PanicFree { entry: entry.to_string(), reachable: reach.names, code_bytes })
@@ -473,6 +497,7 @@ Disassembly of section .text:
      10a:      \tb.w\t0x112 <entry+0x12>
      10e:      \tpop\t{r7, pc}
      110:      \tbx\tlr
+     112:      \tbmi\t0x150 <core::panicking::panic_bounds_check::h0>
 
 00000120 <helper>:
      120:      \tb.w\t0x140 <memclr>
@@ -497,9 +522,14 @@ Disassembly of section .text:
      162:      \tldr\tpc, [sp], #4
 ";
 
+    /// Where each function ends: `entry`'s last two bytes (0x112) are linker padding.
+    fn ends() -> BTreeMap<u32, u32> {
+        BTreeMap::from([(0x100, 0x112), (0x120, 0x124), (0x130, 0x136)])
+    }
+
     #[test]
     fn the_walk_follows_direct_branches_and_records_indirect_ones() {
-        let graph = CallGraph::parse(DISASSEMBLY);
+        let graph = CallGraph::parse(DISASSEMBLY, &ends());
         assert_eq!(graph.names.len(), 6);
         let reach = graph.reachable("entry").unwrap();
         assert_eq!(reach.names, ["entry", "helper", "memclr"]);
@@ -509,6 +539,14 @@ Disassembly of section .text:
         assert!(reach.names.iter().any(|n| is_panic(n)));
         assert_eq!(reach.indirect, ["blx r3", "ldr pc, [sp], #4"]);
         assert_eq!(graph.reachable("missing"), Err(Error::NoFunction("missing".into())));
+    }
+
+    /// Padding after a function's end disassembles as a branch; with the function's size
+    /// unknown, the walk takes it, which is why [`CallGraph::of`] passes the sizes.
+    #[test]
+    fn padding_after_a_function_is_not_code() {
+        let reach = CallGraph::parse(DISASSEMBLY, &BTreeMap::new()).reachable("entry").unwrap();
+        assert!(reach.names.iter().any(|n| is_panic(n)), "{:?}", reach.names);
     }
 
     #[test]
