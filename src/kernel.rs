@@ -310,7 +310,7 @@ mod tests {
                 let half = n / 2;
                 let rest = n - half;
                 for i in 0..half {
-                    v[i] = v[i] + v[i + rest];
+                    v[i] += v[i + rest];
                 }
                 n = rest;
             }
@@ -345,7 +345,11 @@ mod tests {
     fn mat_vec_in_fours_adds_in_the_same_order_as_the_indexed_form() {
         use super::{LANES, ROWS, dot_acc};
         use crate::Scalar;
-        fn indexed<const IN: usize, const OUT: usize>(w: &[[f32; IN]; OUT], b: &[f32; OUT], x: &[f32; IN]) -> [f32; OUT] {
+        fn indexed<const IN: usize, const OUT: usize>(
+            w: &[[f32; IN]; OUT],
+            b: &[f32; OUT],
+            x: &[f32; IN],
+        ) -> [f32; OUT] {
             let mut z = *b;
             let (groups, rest) = w.as_chunks::<ROWS>();
             let (x_body, x_tail) = x.as_chunks::<LANES>();
@@ -364,12 +368,12 @@ mod tests {
                     for (t, &xv) in x_tail.iter().enumerate() {
                         acc[r][t] = rows[r][tail_start + t].mul_acc(xv, acc[r][t]);
                     }
-                    z[g * ROWS + r] = z[g * ROWS + r] + tree_sum(acc[r], 0.0);
+                    z[g * ROWS + r] += tree_sum(acc[r], 0.0);
                 }
             }
             let done = groups.len() * ROWS;
             for (k, row) in rest.iter().enumerate() {
-                z[done + k] = z[done + k] + dot_acc(row, x);
+                z[done + k] += dot_acc(row, x);
             }
             z
         }

@@ -365,9 +365,14 @@ fn compare(what: &str, device: &[f32], host: &[f32]) {
     }
 }
 
+/// `0a1b…` as bytes.
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+}
+
 /// Checks the device's circles outputs against the host's and the labels.
 fn check_circles(run: &Run, target: &str) {
-    let lines = run.all("circles");
+    let lines: Vec<_> = run.all("circles").into_iter().filter(|l| l.contains_key("i")).collect();
     assert_eq!(lines.len(), POINTS.len(), "expected one line per point:\n{}", run.stdout);
     for (i, ((x, label), line)) in POINTS.iter().zip(&lines).enumerate() {
         assert_eq!(line["i"], i.to_string());
@@ -523,6 +528,13 @@ fn measure(target: &'static str) -> Option<Figures> {
         run.stdout
     );
     check_circles(&run, target);
+    // `include_model!` decoded on the device what `from_bytes` decodes on the host: encoding the
+    // device's `static` again gives the file back, byte for byte.
+    let committed = std::fs::read(root().join(CIRCLES_FILE)).unwrap();
+    assert!(
+        hex_bytes(run.get("circles", &[], "model")) == committed,
+        "{target}: the weights include_model! decoded do not encode back to {CIRCLES_FILE}"
+    );
     let (xor_epochs, xor_loss, trainer_adam) = check_training(&run, target);
     let stack_size = run.number("bill", &[], "stack_size") as usize;
     let (stack_baseline, stack_inference, stack_training) =
@@ -600,9 +612,7 @@ fn check_training(run: &Run, target: &str) -> (usize, f64, usize) {
     }
     let outputs: Vec<f32> = run.get("xor", &[], "outputs").split(',').map(|h| f32::from_bits(hex_u32(h))).collect();
     compare(&format!("{target}: XOR outputs"), &outputs, &host.outputs);
-    let weights_hex = run.get("xor", &[], "weights");
-    let weights: Vec<u8> =
-        (0..weights_hex.len()).step_by(2).map(|i| u8::from_str_radix(&weights_hex[i..i + 2], 16).unwrap()).collect();
+    let weights = hex_bytes(run.get("xor", &[], "weights"));
     // The device's weights arrive in the model byte format: decode them as such.
     let device_net = Xor::from_bytes(&weights).expect("the device's weights are a valid Xor model");
     for t in 0..<Xor as Parameters<f32>>::TENSORS {
@@ -750,7 +760,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);

@@ -58,6 +58,16 @@ fn main() -> ! {
     }
     println!("stack part=baseline bytes={baseline}");
     println!("stack part=inference bytes={inference_stack}");
+    // The weights the compiler decoded, encoded again: the host compares them with the file.
+    let mut model = [0u8; Circles::BYTES];
+    if CIRCLES.to_bytes(&mut model).is_err() {
+        process::exit(6);
+    }
+    print!("circles model=");
+    for byte in model {
+        print!("{byte:02x}");
+    }
+    println!();
     let (calls, ticks) = time_inference();
     println!("time part=circles calls={calls} ticks={ticks}");
 

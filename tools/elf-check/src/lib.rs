@@ -253,7 +253,11 @@ impl Elf {
 
     /// Function start address (Thumb bit cleared) → end address, from the symbols with a size.
     pub fn function_ends(&self) -> BTreeMap<u32, u32> {
-        self.symbols.iter().filter(|s| s.size > 0).map(|s| (s.addr & !1, (s.addr & !1).saturating_add(s.size))).collect()
+        self.symbols
+            .iter()
+            .filter(|s| s.size > 0)
+            .map(|s| (s.addr & !1, (s.addr & !1).saturating_add(s.size)))
+            .collect()
     }
 
     /// The code size of the functions starting at `addresses` (Thumb bit ignored), from the
