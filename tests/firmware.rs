@@ -768,14 +768,37 @@ fn grouped(n: u64) -> String {
     out
 }
 
+/// `text` as lines of at most 100 characters (words permitting), every line after the first
+/// indented by `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.trim_start().is_empty() && line.chars().count() + 1 + word.chars().count() > 100 {
+            out.push_str(&line);
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if !line.trim_start().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
 /// The README's generated figures, in Markdown.
 fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Measured by `cargo test --test firmware` (release, `opt-level = \"s\"`, LTO, {rustc}); it fails when \
-         this text differs from what it measured, and `{README_COMMAND}` rewrites it.\n"
-    );
+    s.push_str(&wrap(
+        &format!(
+            "Measured by `cargo test --test firmware` (release, `opt-level = \"s\"`, LTO, {rustc}); it fails when \
+             this text differs from what it measured, and `{README_COMMAND}` rewrites it."
+        ),
+        0,
+    ));
+    s.push('\n');
     s.push_str("| program | core | `.vector_table` | `.text` | `.rodata` | `.data` | `.bss` | flash |\n");
     s.push_str("|---|---|---|---|---|---|---|---|\n");
     let rows: [(&str, &str, &Sizes); 7] = [
@@ -798,22 +821,27 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     }
     let circles_code = m4.code["constnet_infer"];
     let weights = <Circles as Network<f32, 2, 1>>::PARAM_BYTES;
-    let _ = writeln!(
-        s,
-        "\n- **Flash budget.** `infer` on the Cortex-M4F must fit in {INFER_FLASH_BUDGET} bytes, or the check fails: it \
-         uses {}, leaving {} spare. The network accounts for {} of them: {circles_code} bytes of code reachable from \
-         `constnet_infer` and {weights} bytes of weights (M0: {} bytes of code, soft floats included). Most of the rest \
-         is the vector table and the integer formatting used for printing.",
-        m4.infer.flash,
-        INFER_FLASH_BUDGET - m4.infer.flash,
-        circles_code + weights,
-        m0.code["constnet_infer"],
-    );
-    s.push_str(
+    s.push('\n');
+    s.push_str(&wrap(
+        &format!(
+            "- **Flash budget.** `infer` on the Cortex-M4F must fit in {INFER_FLASH_BUDGET} bytes, or the check fails: \
+             it uses {}, leaving {} spare. The network accounts for {} of them: {circles_code} bytes of code reachable \
+             from `constnet_infer` and {weights} bytes of weights (M0: {} bytes of code, soft floats included). Most \
+             of the rest is the vector table and the integer formatting used for printing.",
+            m4.infer.flash,
+            INFER_FLASH_BUDGET - m4.infer.flash,
+            circles_code + weights,
+            m0.code["constnet_infer"],
+        ),
+        2,
+    ));
+    s.push_str(&wrap(
         "- **Per core**, in QEMU (`-icount shift=0`: one instruction per nanosecond of the clock SysTick counts, \
          calibrated against a loop of 10⁶ instructions). Stack high-water marks are measured by painting the stack \
-         and finding the deepest word written, in bytes from its top:\n\n",
-    );
+         and finding the deepest word written, in bytes from its top:",
+        2,
+    ));
+    s.push('\n');
     s.push_str("  | measured | Cortex-M4F | Cortex-M0 |\n  |---|---|---|\n");
     let params = |n: usize| n / 4;
     let instruction_rows = [
@@ -884,14 +912,16 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
         m0.code["constnet_infer_wide"],
         m0.code["constnet_infer_mixed"]
     );
-    let _ = writeln!(
-        s,
-        "\n- **Training on the device.** XOR is solved in {} epochs with a final mean loss of {:.4}, on both cores and \
-         on the host.",
-        m4.xor_epochs, m4.xor_loss
-    );
-    let _ =
-        writeln!(s, "- **The bill** of the circles network (f32), from the constants, which the device prints too:\n");
+    s.push('\n');
+    s.push_str(&wrap(
+        &format!(
+            "- **Training on the device.** XOR is solved in {} epochs with a final mean loss of {:.4}, on both cores \
+             and on the host.",
+            m4.xor_epochs, m4.xor_loss
+        ),
+        2,
+    ));
+    s.push_str("- **The bill** of the circles network (f32), from the constants, which the device prints too:\n\n");
     s.push_str("  | item | bytes |\n  |---|---|\n");
     let b: BTreeMap<&str, usize> = bill().into_iter().collect();
     let momentum = constnet::memory::optimizer_state_bytes::<f32, Circles, Momentum>();

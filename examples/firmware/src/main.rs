@@ -58,16 +58,7 @@ fn main() -> ! {
     }
     println!("stack part=baseline bytes={baseline}");
     println!("stack part=inference bytes={inference_stack}");
-    // The weights the compiler decoded, encoded again: the host compares them with the file.
-    let mut model = [0u8; Circles::BYTES];
-    if CIRCLES.to_bytes(&mut model).is_err() {
-        process::exit(6);
-    }
-    print!("circles model=");
-    for byte in model {
-        print!("{byte:02x}");
-    }
-    println!();
+    print_model();
     let (calls, ticks) = time_inference();
     println!("time part=circles calls={calls} ticks={ticks}");
 
@@ -120,6 +111,21 @@ fn main() -> ! {
 #[inline(never)]
 fn part1() -> [f32; POINTS.len()] {
     POINTS.map(|(x, _)| constnet_infer(&CIRCLES, &x)[0])
+}
+
+/// Prints the weights the compiler decoded, encoded again, which the host compares with the
+/// file. Out of line, so that its buffer is not part of `main`'s stack frame.
+#[inline(never)]
+fn print_model() {
+    let mut model = [0u8; Circles::BYTES];
+    if CIRCLES.to_bytes(&mut model).is_err() {
+        process::exit(6);
+    }
+    print!("circles model=");
+    for byte in model {
+        print!("{byte:02x}");
+    }
+    println!();
 }
 
 /// Times this many passes over [`POINTS`] for the instructions per inference.
