@@ -1,9 +1,11 @@
-//! constnet on a Cortex-M: the parts the two firmware binaries share.
+//! constnet on a Cortex-M: the parts the three firmware binaries share.
 //!
-//! - [`shared`]: the networks, inputs and XOR training run, compiled identically on the host;
+//! - [`shared`]: the networks, inputs and training runs, compiled identically on the host;
 //! - [`CIRCLES`]: the circles classifier trained on the host, decoded at compile time from
-//!   `circles.cnet` into a `static` in flash;
-//! - [`infer`]: the inference entry point whose call graph the host check proves panic-free;
+//!   `circles.cnet` into a `static` in flash; [`WIDE`] and [`MIXED`], built at compile time
+//!   from `const` weights;
+//! - [`constnet_infer`], [`constnet_infer_wide`], [`constnet_infer_mixed`]: the inference entry
+//!   points whose call graphs the host check proves panic-free;
 //! - [`stack`] and [`clock`]: stack painting and a SysTick instruction clock;
 //! - a HardFault handler that exits QEMU with status 102 instead of hanging.
 #![no_std]
