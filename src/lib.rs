@@ -58,6 +58,7 @@ pub mod activation;
 pub mod batch;
 pub mod data;
 mod fast_math;
+pub mod fixed;
 mod init;
 pub mod io;
 mod kernel;

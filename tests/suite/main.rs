@@ -10,6 +10,7 @@ mod common;
 mod activations;
 mod data;
 mod fast_paths;
+mod fixed;
 mod gradients;
 mod io;
 mod network;
