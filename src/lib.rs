@@ -60,6 +60,7 @@ pub mod data;
 mod fast_math;
 pub mod fixed;
 mod init;
+pub mod int8;
 pub mod io;
 mod kernel;
 pub mod layer;
@@ -137,6 +138,7 @@ pub use scalar::Scalar;
 /// impl LayerAt<f32, 0, 2, 4> for Xor { type Layer = Dense<f32, 2, 4, Tanh>; … }   // reach each layer
 /// impl LayerAt<f32, 1, 4, 1> for Xor { type Layer = Dense<f32, 4, 1, Sigmoid>; … }
 /// impl Sequential<f32, 2, 1> for Xor { type Layers = (Link<0, 2, 2, 4>, Last<1, 4, 4, 1>); }
+/// impl Signature for Xor { type Io = Io<f32, 2, 1>; }  // the same widths, for `int8::Quantized<Xor>`
 /// impl Parameters<f32> for Xor { … }   // tensors: hidden.weight, hidden.bias, output.weight, output.bias
 /// impl Model<f32> for Xor { … }        // the model byte format
 /// impl<B: ModelBytes> ConstDecode<B> for Xor { … }   // include_model!

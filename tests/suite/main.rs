@@ -12,6 +12,7 @@ mod data;
 mod fast_paths;
 mod fixed;
 mod gradients;
+mod int8;
 mod io;
 mod network;
 mod seeds;
