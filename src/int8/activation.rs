@@ -10,7 +10,7 @@ use crate::activation::{
 };
 use crate::io::{ConstDecode, Encoded, ModelBytes};
 use core::fmt::Debug;
-use num_traits::Float;
+use super::params::round;
 
 /// An [`Activation`] that has an int8 form: how the layer's requantized accumulator is
 /// quantized, what the activation stores (nothing, or a table), and how it runs on int8 values.
@@ -83,7 +83,7 @@ impl Lut {
     pub fn of(f: impl Fn(f64) -> f64, input: QParams, output: QParams) -> Self {
         Self(core::array::from_fn(|i| {
             let y = f(input.real(i as i32 - 128));
-            let q = (y / f64::from(output.scale)).round() + f64::from(output.zero_point);
+            let q = round(y / f64::from(output.scale)) + f64::from(output.zero_point);
             if q.is_nan() { output.zero_point } else { q.clamp(-128.0, 127.0) as i8 }
         }))
     }
@@ -114,7 +114,7 @@ impl ExpLut {
     #[must_use]
     pub fn new(input: QParams) -> Self {
         let s = f64::from(input.scale);
-        Self(core::array::from_fn(|d| ((-s * d as f64).exp() * 32768.0).round() as u16))
+        Self(core::array::from_fn(|d| round(num_traits::Float::exp(-s * d as f64) * 32768.0) as u16))
     }
 
     /// Softmax of `v` in place (input in the table's quantization, output scale 1/256, zero
@@ -288,7 +288,8 @@ mod tests {
         for scale in [0.01f32, 0.05, 0.1, 0.3] {
             for zero_point in [-128i8, -20, 0, 77] {
                 let input = QParams { scale, zero_point };
-                let cases: [(Lut, fn(f64) -> f64, QParams); 2] = [
+                type Case = (Lut, fn(f64) -> f64, QParams);
+                let cases: [Case; 2] = [
                     (Sigmoid::table(input, SIGMOID_OUTPUT), sigmoid, SIGMOID_OUTPUT),
                     (Tanh::table(input, TANH_OUTPUT), f64::tanh, TANH_OUTPUT),
                 ];

@@ -8,7 +8,7 @@ use crate::io::Encoded;
 use crate::layer::{Dense, Dropout, Storage};
 use crate::{Layer, Parameters, Scalar};
 use core::fmt::Debug;
-use num_traits::Float;
+use super::params::round;
 
 /// A layer that runs on int8 values, from `[i8; IN]` to `[i8; OUT]`.
 pub trait Int8Layer<const IN: usize, const OUT: usize>:
@@ -97,10 +97,10 @@ where
             let s_w = if largest > 0.0 { f64::from((largest / 127.0) as f32) } else { 1.0 };
             let mut row_sum = 0i64;
             for (q, w) in layer.weights[j].iter_mut().zip(row) {
-                *q = (w.to_f64() / s_w).round().clamp(-127.0, 127.0) as i8;
+                *q = round(w.to_f64() / s_w).clamp(-127.0, 127.0) as i8;
                 row_sum += i64::from(*q);
             }
-            let b = (bias[j].to_f64() / (s_x * s_w)).round();
+            let b = round(bias[j].to_f64() / (s_x * s_w));
             if b.abs() + 127.0 * 255.0 * IN as f64 >= ACCUMULATOR_LIMIT {
                 return Err(QuantizeError::OutOfRange { layer: name, neuron: j, what: "bias" });
             }

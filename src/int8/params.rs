@@ -1,6 +1,11 @@
 //! Affine quantization of a tensor, and the calibration ranges it is chosen from.
 
-use num_traits::Float;
+
+/// `x` rounded to the nearest integer, ties away from zero (`libm` without `std`).
+#[inline]
+pub(crate) fn round(x: f64) -> f64 {
+    num_traits::Float::round(x)
+}
 
 /// How an int8 tensor stands for real numbers: `real = scale·(q − zero_point)`, per tensor
 /// (TFLite's asymmetric activation quantization).
@@ -41,14 +46,14 @@ impl QParams {
         let error_min = 128.0 + (min / scale).abs();
         let error_max = 127.0 + (max / scale).abs();
         let zero = if error_min < error_max { from_min } else { from_max };
-        Self { scale: scale as f32, zero_point: zero.round().clamp(-128.0, 127.0) as i8 }
+        Self { scale: scale as f32, zero_point: round(zero).clamp(-128.0, 127.0) as i8 }
     }
 
     /// `clamp(round(x / scale) + zero_point, −128, 127)`, rounding half away from zero (NaN
     /// becomes the zero point).
     #[must_use]
     pub fn quantize(self, x: f32) -> i8 {
-        let q = (x / self.scale).round() + f32::from(self.zero_point);
+        let q = num_traits::Float::round(x / self.scale) + f32::from(self.zero_point);
         if q.is_nan() { self.zero_point } else { q.clamp(-128.0, 127.0) as i8 }
     }
 

@@ -79,9 +79,12 @@ pub fn digits_data(n: usize, seed: u64) -> (Vec<[f32; 64]>, Vec<usize>) {
     (xs, ys)
 }
 
+/// Inputs and classes.
+pub type DigitsSet = (Vec<[f32; 64]>, Vec<usize>);
+
 /// The digits-shaped classifier trained with Adam on 1437 samples (scikit-learn's digits
 /// training size); returns it with 360 held-out samples.
-pub fn trained_digits() -> (Digits, Vec<[f32; 64]>, Vec<usize>, Vec<[f32; 64]>, Vec<usize>) {
+pub fn trained_digits() -> (Digits, DigitsSet, DigitsSet) {
     let (mut x, mut y) = digits_data(1797, 5);
     let (test_x, test_y) = (x.split_off(1437), y.split_off(1437));
     let mut net = Digits::random(&mut rng(9));
@@ -89,7 +92,7 @@ pub fn trained_digits() -> (Digits, Vec<[f32; 64]>, Vec<usize>, Vec<[f32; 64]>, 
     let config = FitConfig::new(15).batch(Batch::Mini(32)).metric(Metric::Argmax);
     let (mut tx, mut ty) = (x.clone(), y.clone());
     trainer.fit(&mut net, FitData::new(&mut tx, &mut ty), &config, &mut rng(2), |_| Control::Continue).unwrap();
-    (net, x, y, test_x, test_y)
+    (net, (x, y), (test_x, test_y))
 }
 
 fn argmax<const N: usize>(v: &[f32; N]) -> usize {
@@ -123,7 +126,7 @@ fn circles_int8_matches_f32_on_held_out_data() {
 
 #[test]
 fn digits_int8_matches_f32_on_held_out_data() {
-    let (net, x, _, test_x, test_y) = trained_digits();
+    let (net, (x, _), (test_x, test_y)) = trained_digits();
     let q = Quantized::quantize(&net, &x).unwrap();
     let (mut right_f, mut right_q, mut worst, mut agree) = (0, 0, 0.0f32, 0);
     for (p, &t) in test_x.iter().zip(&test_y) {
