@@ -3,6 +3,7 @@
 //! exponentials and one integer division.
 
 use super::codec::{Codec, Reader, Writer};
+use super::params::round;
 use super::params::{LayerRanges, QParams};
 use crate::activation::{
     Activation, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Step,
@@ -10,7 +11,6 @@ use crate::activation::{
 };
 use crate::io::{ConstDecode, Encoded, ModelBytes};
 use core::fmt::Debug;
-use super::params::round;
 
 /// An [`Activation`] that has an int8 form: how the layer's requantized accumulator is
 /// quantized, what the activation stores (nothing, or a table), and how it runs on int8 values.

@@ -87,7 +87,8 @@ impl<const IN: usize, const OUT: usize, A: Int8Activation> Int8Layer<IN, OUT> fo
             }
             let v = requantize::apply(acc, self.multiplier[j], i32::from(self.shift[j]));
             let v = v.saturating_add(i32::from(self.zero_point));
-            *yj = v.clamp(i32::from(self.min), i32::from(self.max)) as i8;
+            // `max`/`min` rather than `clamp`, which asserts `min ≤ max` (a panic path).
+            *yj = v.max(i32::from(self.min)).min(i32::from(self.max)) as i8;
         }
         A::apply_int8(&self.table, &mut y);
         y

@@ -2,13 +2,13 @@
 
 use super::codec::Codec;
 use super::dense::{Pass, QDense};
+use super::params::round;
 use super::params::{LayerRanges, QParams};
 use super::{Int8Activation, Multiplier, QuantizeError};
 use crate::io::Encoded;
 use crate::layer::{Dense, Dropout, Storage};
 use crate::{Layer, Parameters, Scalar};
 use core::fmt::Debug;
-use super::params::round;
 
 /// A layer that runs on int8 values, from `[i8; IN]` to `[i8; OUT]`.
 pub trait Int8Layer<const IN: usize, const OUT: usize>:

@@ -1,6 +1,5 @@
 //! Affine quantization of a tensor, and the calibration ranges it is chosen from.
 
-
 /// `x` rounded to the nearest integer, ties away from zero (`libm` without `std`).
 #[inline]
 pub(crate) fn round(x: f64) -> f64 {

@@ -87,13 +87,14 @@ pub(crate) fn apply(x: i32, multiplier: i32, shift: i32) -> i32 {
 #[inline(always)]
 #[must_use]
 pub fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
-    if a == i32::MIN && b == i32::MIN {
-        return i32::MAX;
-    }
     let product = a as i64 * b as i64;
-    let nudge: i64 = if product >= 0 { 1 << 30 } else { 1 - (1 << 30) };
-    // `/` truncates toward zero, as C's does.
-    ((product + nudge) / (1i64 << 31)) as i32
+    // Written without branches (they mispredict on signs that vary sample by sample): the
+    // nudge is 2³⁰ for a non-negative product and 1 − 2³⁰ for a negative one, and the
+    // division by 2³¹ truncates toward zero by adding 2³¹ − 1 to negative sums before the shift.
+    let negative = product >> 63; // 0 or −1
+    let sum = product + (1 << 30) + (negative & (1 - (1i64 << 31)));
+    let quotient = (sum + ((sum >> 63) & ((1i64 << 31) - 1))) >> 31;
+    if a == i32::MIN && b == i32::MIN { i32::MAX } else { quotient as i32 }
 }
 
 /// gemmlowp's `RoundingDivideByPOT`: `x / 2^exponent` rounded to nearest, ties away from zero,
