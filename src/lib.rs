@@ -38,13 +38,14 @@
 //! # Features
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack |
+//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack; `data::read_csv`/`load_csv` and the `Vec`-returning row conversions |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
 //! `num-traits`) and `rand_core`, and it builds for `thumbv7em-none-eabihf` and
 //! `thumbv6m-none-eabi`.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -227,7 +228,7 @@ macro_rules! include_model {
 /// Besides the layers, activations and traits, it brings the training loop ([`Trainer`](crate::train::Trainer),
 /// [`FitConfig`](crate::train::FitConfig), [`FitData`](crate::train::FitData), …), the common
 /// losses and optimizers, and the learning-rate [`Schedule`](crate::optim::Schedule). The rest of
-/// the losses and optimizers are in [`loss`](crate::loss) and [`optim`](crate::optim).
+/// the losses and optimizers are in [`loss`] and [`optim`].
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;

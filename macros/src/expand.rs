@@ -241,6 +241,14 @@ fn parameters(net: &Network<'_>) -> TokenStream {
             fn tensor_info(index: usize) -> ::constnet::TensorInfo {
                 <#chain as #chain_trait>::tensor_info(index)
             }
+            #[inline]
+            fn for_each_tensor<F: ::core::ops::FnMut(&[#scalar])>(&self, mut f: F) {
+                <#chain as #chain_trait>::for_each_tensor(self, &mut f)
+            }
+            #[inline]
+            fn for_each_tensor_mut<F: ::core::ops::FnMut(&mut [#scalar])>(&mut self, mut f: F) {
+                <#chain as #chain_trait>::for_each_tensor_mut(self, &mut f)
+            }
         }
     }
 }

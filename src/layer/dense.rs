@@ -165,6 +165,17 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> 
             _ => &mut [],
         }
     }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(&self, mut f: F) {
+        f(self.w().as_flattened());
+        f(&self.b()[..]);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(&mut self, mut f: F) {
+        let (w, b) = self.parts_mut();
+        f(w.as_flattened_mut());
+        f(&mut b[..]);
+    }
     fn tensor_info(index: usize) -> TensorInfo {
         if index == 0 {
             TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) }

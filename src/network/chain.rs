@@ -82,6 +82,10 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn tensor(net: &N, index: usize) -> &[T];
     /// Tensor `index`, mutably; empty past the end.
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T];
+    /// Calls `f` with every layer's tensors, in order.
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F);
+    /// Calls `f` with every layer's tensors, mutably, in order.
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F);
     /// What tensor `index` is, within its layer.
     fn tensor_info(index: usize) -> TensorInfo;
     /// The name of the layer that holds tensor `index`.
@@ -143,6 +147,16 @@ where
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T] {
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own { net.layer_mut().tensor_mut(index) } else { R::tensor_mut(net, index - own) }
+    }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F) {
+        net.layer().for_each_tensor(&mut *f);
+        R::for_each_tensor(net, f);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F) {
+        net.layer_mut().for_each_tensor_mut(&mut *f);
+        R::for_each_tensor_mut(net, f);
     }
     fn tensor_info(index: usize) -> TensorInfo {
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;
@@ -285,6 +299,14 @@ where
     #[inline]
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T] {
         net.layer_mut().tensor_mut(index)
+    }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F) {
+        net.layer().for_each_tensor(&mut *f);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F) {
+        net.layer_mut().for_each_tensor_mut(&mut *f);
     }
     fn tensor_info(index: usize) -> TensorInfo {
         <At<N, T, K> as Parameters<T>>::tensor_info(index)

@@ -164,11 +164,11 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             Some(scale) if scale != T::ONE => self.grads.scale(scale),
             Some(_) => {}
         }
-        self.optimizer.step(net, &self.grads, &mut self.state, lr);
+        let finite = self.optimizer.step(net, &self.grads, &mut self.state, lr);
         self.steps += 1;
         self.grads.fill(T::ZERO);
         self.pending = false;
-        if !net.all_finite() {
+        if !finite {
             return Err(TrainError::NonFiniteWeights { epoch: self.epoch, step: self.steps });
         }
         Ok(())

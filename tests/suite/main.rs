@@ -14,6 +14,8 @@ mod fixed;
 mod gradients;
 mod int8;
 mod io;
+#[cfg(feature = "std")]
+mod model_file;
 mod network;
 mod seeds;
 mod training;
