@@ -15,7 +15,8 @@ use constnet::train::{TrainError, Trainer};
 /// The circles classifier of `circles.cnet`, quantized to int8 on the host
 /// (`tests/firmware_int8.rs`) and decoded by the compiler: a `const`, so that the quantized
 /// points below are computed from its input quantization at compile time too.
-pub const CIRCLES_Q8: Quantized<Circles> = constnet::include_model!(Quantized<Circles>, include_bytes!("../circles.q8"));
+pub const CIRCLES_Q8: Quantized<Circles> =
+    constnet::include_model!(Quantized<Circles>, include_bytes!("../circles.q8"));
 
 /// The points of `shared::POINTS` in the int8 network's input quantization, computed by the
 /// compiler, so the device does no floating-point arithmetic at all.
@@ -23,7 +24,10 @@ pub const POINTS_Q8: [[i8; 2]; 12] = {
     let mut out = [[0i8; 2]; 12];
     let mut i = 0;
     while i < 12 {
-        out[i] = [quantize(crate::shared::POINTS[i].0[0], CIRCLES_Q8.input), quantize(crate::shared::POINTS[i].0[1], CIRCLES_Q8.input)];
+        out[i] = [
+            quantize(crate::shared::POINTS[i].0[0], CIRCLES_Q8.input),
+            quantize(crate::shared::POINTS[i].0[1], CIRCLES_Q8.input),
+        ];
         i += 1;
     }
     out
