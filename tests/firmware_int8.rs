@@ -291,10 +291,10 @@ fn fixed_point_xor_trains_on_the_cortex_m0_like_the_host() {
     println!("loss by epoch, Q16 / f32:");
     for e in [1, 2, 5, 10, 20, 30, 40, 50, 60, 64] {
         let (a, b) = (host.curve.get(e - 1).map(|v| v.to_f64()), host_f32.curve.get(e - 1).map(|&v| f64::from(v)));
-        if let (Some(a), Some(b)) = (a, b) {
-            if a != 0.0 || b != 0.0 {
-                println!("  {e:>2}: {a:.4} / {b:.4}");
-            }
+        if let (Some(a), Some(b)) = (a, b)
+            && (a != 0.0 || b != 0.0)
+        {
+            println!("  {e:>2}: {a:.4} / {b:.4}");
         }
     }
     let stack = number(lines(&out, "stack")[0]["bytes"]);

@@ -63,7 +63,7 @@
 //! ([`QuantizeLayer::Int8`]: a [`QDense`] for a `Dense`, a [`Pass`] for a `Dropout`). The int8
 //! layers are a plain nested tuple, and inference is one monomorphized function per network, with
 //! no dispatch and nothing on the heap. The only fact `network!` adds for it is the network's
-//! scalar and widths as a type ([`Signature`](crate::network::Signature)), so that
+//! scalar and widths as a type ([`Signature`]), so that
 //! `Quantized<Circles>` can be named without them.
 //!
 //! # Accuracy

@@ -1,28 +1,28 @@
-//! TensorFlow Lite's integer requantization: an `i32` accumulator times a real multiplier `M`,
-//! in integers only.
-//!
-//! `M = s_x·s_w / s_y` (input scale × weight scale ÷ output scale) is stored as a Q31
-//! `multiplier ∈ [2³⁰, 2³¹)` and a power-of-two `shift`, `M ≈ multiplier·2^(shift − 31)`
-//! ([`Multiplier::from_f64`], TFLite's `QuantizeMultiplier`). [`Multiplier::apply`] computes
-//! `x·M` as TFLite's reference `MultiplyByQuantizedMultiplier` does (gemmlowp's arithmetic, the
-//! default build, without `TFLITE_SINGLE_ROUNDING`):
-//!
-//! 1. `x·2^shift` for a positive shift (a left shift; TFLite leaves its overflow undefined, here
-//!    it saturates);
-//! 2. `SaturatingRoundingDoublingHighMul(x, multiplier)`: the high 32 bits of `2·x·multiplier`,
-//!    i.e. `x·multiplier / 2³¹`, rounded to nearest with **ties toward +∞** (gemmlowp adds
-//!    `2³⁰` to a non-negative product and `1 − 2³⁰` to a negative one, then truncates toward
-//!    zero); the one overflowing case, `i32::MIN·i32::MIN`, saturates to `i32::MAX`;
-//! 3. `RoundingDivideByPOT(·, −shift)` for a negative shift: an arithmetic shift right,
-//!    rounded to nearest with **ties away from zero**.
-//!
-//! So a result is rounded twice, exactly as TFLite does it; the tests check the two steps on
-//! their ties and compare `apply` with the exact rational `x·M` (at most one unit apart, from
-//! the double rounding and the 31-bit multiplier). TFLite built with `TFLITE_SINGLE_ROUNDING`
-//! computes `(x·multiplier + 2^(30−shift)) >> (31 − shift)` instead — one rounding, ties toward
-//! +∞ — and can differ from this in the last unit.
+//! TensorFlow Lite's integer requantization (see [`Multiplier`]).
 
-/// A positive real multiplier as TFLite stores it: `M ≈ multiplier·2^(shift − 31)`.
+/// A positive real multiplier as TFLite stores it, `M ≈ multiplier·2^(shift − 31)`: TensorFlow
+/// Lite's integer requantization of an `i32` accumulator, in integers only.
+///
+/// `M = s_x·s_w / s_y` (input scale × weight scale ÷ output scale) is stored as a Q31
+/// `multiplier ∈ [2³⁰, 2³¹)` and a power-of-two `shift`, `M ≈ multiplier·2^(shift − 31)`
+/// ([`Multiplier::from_f64`], TFLite's `QuantizeMultiplier`). [`Multiplier::apply`] computes
+/// `x·M` as TFLite's reference `MultiplyByQuantizedMultiplier` does (gemmlowp's arithmetic, the
+/// default build, without `TFLITE_SINGLE_ROUNDING`):
+///
+/// 1. `x·2^shift` for a positive shift (a left shift; TFLite leaves its overflow undefined, here
+///    it saturates);
+/// 2. `SaturatingRoundingDoublingHighMul(x, multiplier)`: the high 32 bits of `2·x·multiplier`,
+///    i.e. `x·multiplier / 2³¹`, rounded to nearest with **ties toward +∞** (gemmlowp adds
+///    `2³⁰` to a non-negative product and `1 − 2³⁰` to a negative one, then truncates toward
+///    zero); the one overflowing case, `i32::MIN·i32::MIN`, saturates to `i32::MAX`;
+/// 3. `RoundingDivideByPOT(·, −shift)` for a negative shift: an arithmetic shift right,
+///    rounded to nearest with **ties away from zero**.
+///
+/// So a result is rounded twice, exactly as TFLite does it; the tests check the two steps on
+/// their ties and compare `apply` with the exact rational `x·M` (at most one unit apart, from
+/// the double rounding and the 31-bit multiplier). TFLite built with `TFLITE_SINGLE_ROUNDING`
+/// computes `(x·multiplier + 2^(30−shift)) >> (31 − shift)` instead — one rounding, ties toward
+/// +∞ — and can differ from this in the last unit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Multiplier {
     /// The Q31 significand, in `[2³⁰, 2³¹)`, or 0 for `M = 0`.
@@ -65,7 +65,7 @@ impl Multiplier {
         self.multiplier as f64 * pow2(self.shift - 31)
     }
 
-    /// `x·M`, as TFLite's `MultiplyByQuantizedMultiplier` (see the [module docs](self)).
+    /// `x·M`, as TFLite's `MultiplyByQuantizedMultiplier` (see the type's docs).
     #[inline(always)]
     #[must_use]
     pub fn apply(self, x: i32) -> i32 {
