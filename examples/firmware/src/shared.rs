@@ -75,7 +75,7 @@ pub fn train_circles() -> Result<CirclesRun, TrainError> {
     });
     let data = FitData::new(train_x, train_y).with_validation(valid_x, valid_y);
     let report = trainer.fit(&mut net, data, &config, &mut rng, |_| Control::Continue)?;
-    let (_, accuracy) = trainer.evaluate(&net, valid_x, valid_y, Metric::Binary);
+    let (_, accuracy) = trainer.evaluate(&net, valid_x, valid_y, Metric::Binary)?;
     Ok(CirclesRun { net, report, validation_accuracy: accuracy.unwrap_or(0.0) })
 }
 
@@ -137,7 +137,7 @@ pub fn train_xor() -> Result<XorRun, TrainError> {
         }
         epochs += 1;
     }
-    let (loss, _) = trainer.evaluate(&net, &inputs, &targets, Metric::None);
+    let (loss, _) = trainer.evaluate(&net, &inputs, &targets, Metric::None)?;
     let outputs = inputs.map(|x| net.forward(&x)[0]);
     Ok(XorRun { solved: all_right(&net), net, epochs, loss, outputs })
 }
