@@ -184,7 +184,8 @@ fn layer_access(net: &Network<'_>) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-/// `Sequential`: the layers as a chain type, `(Link<0, …>, (Link<1, …>, Last<2, …>))`. Each link
+/// `Sequential`: the layers as a chain type, `(Link<0, …>, (Link<1, …>, Last<2, …>))`, and
+/// `Signature`: the scalar and widths as one type, for code generic over networks. Each link
 /// is fed what the layer before gives, so the type is well-formed even when widths disagree (the
 /// checks above report that, once).
 fn sequential(net: &Network<'_>) -> TokenStream {
@@ -200,9 +201,14 @@ fn sequential(net: &Network<'_>) -> TokenStream {
         let (from, inputs, outputs) = (fed(k), net.inputs(k), net.outputs(k));
         chain = quote!((::constnet::network::Link<#k, #from, #inputs, #outputs>, #chain));
     }
+    let (scalar, inputs, outputs) = (&net.scalar, net.network_inputs(), net.network_outputs());
     quote! {
         impl #impl_generics #sequential for #name #ty_generics {
             type Layers = #chain;
+        }
+
+        impl #impl_generics ::constnet::network::Signature for #name #ty_generics {
+            type Io = ::constnet::network::Io<#scalar, #inputs, #outputs>;
         }
     }
 }

@@ -35,8 +35,8 @@
 //! |---|---|---|
 //! | 0 | 4 | magic `CNET` |
 //! | 4 | 2 | format version, `u16` (2) |
-//! | 6 | 1 | scalar type tag ([`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG): 1 = `f32`, 2 = `f64`) |
-//! | 7 | 1 | bytes per scalar (4 or 8) |
+//! | 6 | 1 | scalar type tag ([`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG): 1 = `f32`, 2 = `f64`, 4 = [`Q16`](crate::fixed::Q16); 3 = an int8 quantized model, see [`int8`](crate::int8)) |
+//! | 7 | 1 | bytes per scalar (4 or 8; 1 for int8, whose "parameter count" is then its payload length in bytes) |
 //! | 8 | 8 | architecture fingerprint, `u64` ([`Model::FINGERPRINT`], see [`fingerprint`](crate::layer::fingerprint)) |
 //! | 16 | 4 | parameter count, `u32` |
 //! | 20 | 4 | payload checksum, `u32`: FNV-1a 32 of bytes `28..` ([`Checksum`]) |

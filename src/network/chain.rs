@@ -41,7 +41,7 @@ type At<N, T, const K: usize> = <N as LayerAt<T, K>>::Layer;
 /// `x` seen as an array of `B` values. `network!` asserts `A == B` at compile time where the
 /// network is declared; the assertion here catches a hand-built chain that does not.
 #[inline(always)]
-fn reshape<T, const A: usize, const B: usize>(x: &[T; A]) -> &[T; B] {
+pub(crate) fn reshape<T, const A: usize, const B: usize>(x: &[T; A]) -> &[T; B] {
     const { assert!(A == B, "constnet: a layer takes a different number of values than the layer before gives") }
     match x.first_chunk::<B>() {
         Some(y) => y,

@@ -98,6 +98,33 @@ pub trait Sequential<T: Scalar, const IN: usize, const OUT: usize>:
     );
 }
 
+/// A network's scalar and widths as one type, [`Io<T, IN, OUT>`](Io), for generic code that must
+/// name a network's layers without knowing its widths, such as
+/// [`int8::Quantized<Circles>`](crate::int8::Quantized). `network!` implements it next to
+/// [`Sequential`]; a blanket implementation could not, because nothing in `N` alone fixes `IN`
+/// and `OUT`.
+///
+/// ```
+/// use constnet::network::{Io, Signature};
+/// use constnet::prelude::*;
+/// network! { struct Net<f32> { hidden: Dense<3, 8, Relu>, output: Dense<8, 2, Softmax> } }
+/// let _: fn() -> Io<f32, 3, 2> = || <Net as Signature>::Io::default();
+/// ```
+pub trait Signature {
+    /// `Io<T, IN, OUT>`: the scalar and the input and output widths.
+    type Io;
+}
+
+/// The scalar `T` and widths `IN → OUT` of a network, as a type (see [`Signature`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Io<T, const IN: usize, const OUT: usize>(core::marker::PhantomData<T>);
+
+impl<T, const IN: usize, const OUT: usize> Default for Io<T, IN, OUT> {
+    fn default() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
 /// What a fused descent step ([`Network::descend`]) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]

@@ -11,7 +11,9 @@ mod activations;
 mod batched;
 mod data;
 mod fast_paths;
+mod fixed;
 mod gradients;
+mod int8;
 mod io;
 #[cfg(feature = "std")]
 mod model_file;
