@@ -156,7 +156,7 @@ mod x86 {
                 let mut z = [0.0f32; OUT];
                 if (16..64).contains(&IN) {
                     rows16(simd, w, b, x, &mut z);
-                } else if IN >= 64 || OUT % 4 == 0 {
+                } else if IN >= 64 || OUT.is_multiple_of(4) {
                     rows8(simd, w, b, x, &mut z, OUT);
                 } else {
                     // 8 ≤ IN < 16 and rows outside the portable 4-row groups: those rows are a
@@ -220,7 +220,7 @@ mod x86 {
                     }
                 }
             }
-            if IN % 8 != 0 {
+            if !IN.is_multiple_of(8) {
                 for (a, row) in acc.iter_mut().zip(group) {
                     let (_, tail) = row.as_chunks::<8>();
                     *a = madd(s, load(&padded(tail)), x_tail, *a);
@@ -263,7 +263,7 @@ mod x86 {
                     }
                 }
                 for (r, row) in quad.iter().enumerate() {
-                    if IN % 16 != 0 {
+                    if !IN.is_multiple_of(16) {
                         let (_, tail) = row.as_chunks::<16>();
                         let (tl, th) = tail.split_at(tail.len().min(8));
                         lo[r] = madd(s, load(&padded(tl)), x_tail_lo, lo[r]);

@@ -27,7 +27,7 @@ impl Activation for FastSoftmax {
     const KIND: ActivationKind = ActivationKind::Softmax;
     const FUNCTION: &'static str = "softmax";
 
-    #[inline(always)]
+    #[inline]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
         softmax::apply_with(z, y, T::exp_fast);
     }

@@ -30,7 +30,7 @@ impl Activation for Softmax {
         apply_with(z, y, T::exp);
     }
 
-    #[inline(always)]
+    #[inline]
     fn apply_block<T: Scalar, const N: usize, const S: usize>(v: &mut [[T; S]; N]) {
         apply_block_with(v, T::exp);
     }
@@ -46,14 +46,10 @@ impl Activation for Softmax {
 pub(super) fn apply_with<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N], exp: impl Fn(T) -> T) {
     let Some(&first) = z.first() else { return };
     let max = z.iter().fold(first, |m, &v| m.max(v));
-    // The exponentials in a loop of their own (it vectorises with `exp_fast`), then the sum in
-    // index order: the same values and the same additions as one fused loop.
+    let mut sum = T::ZERO;
     for (yi, &zi) in y.iter_mut().zip(z) {
         *yi = exp(zi - max);
-    }
-    let mut sum = T::ZERO;
-    for &yi in y.iter() {
-        sum += yi;
+        sum += *yi;
     }
     // sum ≥ 1 because the largest term is e⁰ = 1, so this division is always safe.
     let inv = T::ONE / sum;

@@ -240,7 +240,7 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// Back-propagation of the block recorded in `tape` (from the same inputs `x`), from each
     /// sample's output error signal `deltas[s]`: adds the gradients of all samples into `grads`,
     /// layer by layer in reverse, each layer's samples at once
-    /// ([`Layer::backward_block`](crate::Layer::backward_block)). Every gradient element receives
+    /// ([`Layer::backward_block`]). Every gradient element receives
     /// the same additions, in the same order, as from [`Network::backward`] sample by sample.
     fn backward_block(&self, x: &[[T; IN]], tape: &Self::BlockTape, deltas: &[[T; OUT]], grads: &mut Self);
     /// Back-propagation fused with one step of plain gradient descent on one sample: every
