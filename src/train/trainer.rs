@@ -140,6 +140,9 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// # Errors
     /// [`TrainError::NonFiniteLoss`] for a NaN or infinite loss; the gradients accumulated since
     /// the last update are discarded.
+    // Not inlined into `fit`: it runs once per batch, and inlined it made `fit` big enough
+    // that LLVM stopped inlining the per-sample path's helpers (3× slower circles epochs).
+    #[inline(never)]
     pub fn accumulate_block<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
         &mut self,
         net: &N,
