@@ -111,38 +111,11 @@ pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
             *bj += d;
         }
     }
-    // With `parallel`, big layers split their rows between two threads: every row is computed
-    // exactly as on one thread.
-    #[cfg(feature = "parallel")]
-    if IN * OUT * signals.len() >= PARALLEL_WORK && OUT >= 2 * GRAD_ROWS {
-        let (top, bottom) = gw.split_at_mut(OUT / 2 / GRAD_ROWS * GRAD_ROWS);
-        let split = top.len();
-        rayon::join(
-            || {
-                crate::simd::with_avx2(
-                    #[inline(always)]
-                    || gradient_rows(top, 0, signals, x),
-                )
-            },
-            || {
-                crate::simd::with_avx2(
-                    #[inline(always)]
-                    || gradient_rows(bottom, split, signals, x),
-                )
-            },
-        );
-        return;
-    }
     crate::simd::with_avx2(
         #[inline(always)]
         || gradient_rows(gw, 0, signals, x),
     );
 }
-
-/// Multiply-accumulates per block above which the `parallel` feature splits a block kernel
-/// between two threads (about 30 µs of work on one core, against a few µs to hand it over).
-#[cfg(feature = "parallel")]
-const PARALLEL_WORK: usize = 1 << 19;
 
 /// `gw[r] += Σₛ δₛ[first + r]·xₛ` for the rows `gw` of the gradient starting at row `first`.
 #[inline(always)]
@@ -211,27 +184,6 @@ pub(crate) fn input_gradient_block<T: Scalar, const IN: usize, const OUT: usize>
     signals: &[[T; OUT]],
     d_x: &mut [[T; IN]],
 ) {
-    #[cfg(feature = "parallel")]
-    if IN * OUT * d_x.len() >= PARALLEL_WORK && d_x.len() >= 2 * GRAD_SAMPLES {
-        let half = d_x.len() / 2 / GRAD_SAMPLES * GRAD_SAMPLES;
-        let (d_a, d_b) = d_x.split_at_mut(half);
-        let (s_a, s_b) = signals.split_at(half.min(signals.len()));
-        rayon::join(
-            || {
-                crate::simd::with_avx2(
-                    #[inline(always)]
-                    || input_gradient_block_portable(w, s_a, d_a),
-                )
-            },
-            || {
-                crate::simd::with_avx2(
-                    #[inline(always)]
-                    || input_gradient_block_portable(w, s_b, d_b),
-                )
-            },
-        );
-        return;
-    }
     crate::simd::with_avx2(
         #[inline(always)]
         || input_gradient_block_portable(w, signals, d_x),

@@ -126,12 +126,12 @@ fn a_non_finite_loss_in_a_block_discards_the_batch() {
 
 #[cfg(feature = "parallel")]
 network! {
-    /// Big enough for the `parallel` feature to split its kernels between threads.
+    /// Big enough for the `parallel` feature to split a batch between threads.
     struct Big<f32> { a: HeapDense<256, 128, Relu>, b: Dense<128, 10, Softmax> }
 }
 
-/// With `parallel`, batches and block kernels are split between threads; every result is
-/// bit-identical to one sample at a time on one thread.
+/// With `parallel`, big batches are split between threads; every result is bit-identical to one
+/// thread, and mini-batch gradients still equal the per-sample ones.
 #[cfg(feature = "parallel")]
 #[test]
 fn parallel_results_are_bit_identical() {
