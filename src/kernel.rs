@@ -97,7 +97,7 @@ pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V;
 }
 
 /// `Σ vᵢ²` over a slice of any length, in [`LANES`] independent partial sums.
-#[inline(always)]
+#[inline]
 pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
     let mut acc = [T::ZERO; LANES];
     let (body, tail) = v.as_chunks::<LANES>();
