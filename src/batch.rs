@@ -67,14 +67,28 @@ pub(crate) fn forward_batch<T: Scalar, N: crate::network::Sequential<T, IN, OUT>
         inputs.par_chunks(per_task).zip(outputs.par_chunks_mut(per_task)).for_each(|(x, y)| {
             crate::simd::with_avx2(
                 #[inline(always)]
-                || run_blocks(x, y, |b| N::Layers::forward_block::<BLOCK>(net, b)),
+                || {
+                    run_blocks(
+                        x,
+                        y,
+                        #[inline(always)]
+                        |b| N::Layers::forward_block::<BLOCK>(net, b),
+                    )
+                },
             );
         });
         return;
     }
     crate::simd::with_avx2(
         #[inline(always)]
-        || run_blocks(inputs, outputs, |x| N::Layers::forward_block::<BLOCK>(net, x)),
+        || {
+            run_blocks(
+                inputs,
+                outputs,
+                #[inline(always)]
+                |x| N::Layers::forward_block::<BLOCK>(net, x),
+            )
+        },
     );
 }
 
