@@ -39,6 +39,8 @@
 //! | feature | default | effect |
 //! |---|---|---|
 //! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack |
+//! | `safetensors` | off | `from_safetensors`/`to_safetensors`: models from PyTorch and Keras and back ([`io::safetensors`](crate::io)); implies `std` and `include-safetensors` |
+//! | `include-safetensors` | off | `include_safetensors!`: a safetensors file compiled into a `static` network, shapes checked at build time (`no_std`) |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
@@ -213,11 +215,45 @@ macro_rules! include_model {
     }};
 }
 
+/// Compiles a safetensors file (PyTorch's `state_dict`, a Keras export, constnet's own
+/// `to_safetensors`) into a value of a network type, for `static` and `const` items:
+/// `static NET: Net = include_safetensors!(Net, "model.safetensors");` puts PyTorch-trained
+/// weights in flash, with every tensor's name, shape and element type checked against the
+/// network **while compiling** (`include-safetensors` feature; works in `no_std` crates).
+///
+/// The path is relative to the file that contains the call, as with `include_bytes!`; a changed
+/// file is rebuilt. Naming is detected as at run time ([`io::safetensors`](crate::io)); options
+/// after the path:
+///
+/// ```text
+/// include_safetensors!(Net, "model.safetensors", naming = keras)        // auto, fields, sequential, keras
+/// include_safetensors!(Net, "model.safetensors", allow_extra)           // ignore tensors the network has no place for
+/// include_safetensors!(Net, "model.safetensors", map = { "hidden1" => "encoder.fc", "output.bias" => "head_b" })
+/// ```
+///
+/// A file that does not fit the network fails the build at the path, with the message the
+/// run-time importer gives:
+///
+/// ```text
+/// error[E0080]: evaluation panicked: constnet: `model.safetensors` does not fit the network: wrong shape: expected [4, 2] for hidden1.weight, found [5, 2]
+/// ```
+///
+/// The value is decoded like [`include_model!`]'s, so every layer must implement
+/// [`io::ConstDecode`] and declare its tensors as a constant
+/// ([`Parameters::TENSOR_INFO`]); constnet's layers with inline weights do. The scalar must be
+/// `f32` or `f64`.
+#[cfg(feature = "include-safetensors")]
+pub use constnet_macros::include_safetensors;
+
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
+    #[cfg(feature = "include-safetensors")]
+    pub use crate::include_safetensors;
     pub use crate::io::Model;
+    #[cfg(feature = "safetensors")]
+    pub use crate::io::safetensors::Safetensors;
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,

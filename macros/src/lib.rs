@@ -13,6 +13,8 @@ mod expand;
 mod fallback;
 mod ir;
 mod parse;
+#[cfg(feature = "safetensors")]
+mod safetensors;
 mod validate;
 
 /// Declares a network; see `constnet::network!` for the syntax and what it generates.
@@ -30,4 +32,12 @@ pub fn network(input: TokenStream) -> TokenStream {
             out.into()
         }
     }
+}
+
+/// Compiles a safetensors file into a network value; see `constnet::include_safetensors!`.
+#[cfg(feature = "safetensors")]
+#[proc_macro]
+pub fn include_safetensors(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as safetensors::Input);
+    safetensors::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -63,6 +63,8 @@ mod error;
 mod file;
 mod format;
 mod model;
+#[cfg(any(feature = "safetensors", feature = "include-safetensors"))]
+pub mod safetensors;
 
 pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Payload, Skip, check_model_bytes};
 pub use error::{BufferTooSmall, LoadError};

@@ -164,13 +164,10 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> 
             _ => &mut [],
         }
     }
-    fn tensor_info(index: usize) -> TensorInfo {
-        if index == 0 {
-            TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) }
-        } else {
-            TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) }
-        }
-    }
+    const TENSOR_INFO: &'static [TensorInfo] = &[
+        TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) },
+        TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) },
+    ];
 }
 
 impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> Layer<T, IN, OUT>

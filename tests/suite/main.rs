@@ -13,5 +13,7 @@ mod fast_paths;
 mod gradients;
 mod io;
 mod network;
+#[cfg(feature = "safetensors")]
+mod safetensors;
 mod seeds;
 mod training;
