@@ -4,7 +4,7 @@
 /// What `include_safetensors!` expands to calls.
 #[cfg(feature = "include-safetensors")]
 pub mod safetensors {
-    pub use crate::io::safetensors::Dtype;
+    pub use crate::io::safetensors::dtype::Dtype;
     pub use crate::io::safetensors::include::{SafetensorsFile, check, decode};
     pub use crate::io::safetensors::naming::{FileTensor, Import, Naming};
 }

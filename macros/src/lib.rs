@@ -7,6 +7,10 @@
 //! errors, `ir` lowers the tree once into what the expanders read, and `expand` names the layers
 //! for the library's generic code. When validation fails, `fallback` emits a stub with the same
 //! name, so the user sees our one-line errors and not a cascade.
+//!
+//! `include_safetensors!` (feature `safetensors`, in `safetensors.rs`) is separate: it reads and
+//! parses a safetensors file while compiling and describes it to the library, which matches it
+//! against the network's type in `const` code.
 use proc_macro::TokenStream;
 
 mod expand;

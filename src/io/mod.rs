@@ -56,6 +56,10 @@
 //! message names the problem (see [`LoadError::summary`]). At run time, decode with
 //! [`Model::from_bytes`], which returns a [`LoadError`] instead. How it works, and how a layer of
 //! your own takes part: [`ConstDecode`].
+//!
+//! # Other formats
+//! With the `safetensors` feature, `io::safetensors` reads and writes the tensor files of PyTorch
+//! and Keras; with `include-safetensors`, `include_safetensors!` compiles one into a `static`.
 
 mod const_model;
 mod error;

@@ -654,3 +654,296 @@ fn train_circles() -> Circles {
     println!("constnet training: {report}");
     net
 }
+
+// ---------------------------------------------------------------- fuzzing
+
+/// What one fuzz run saw: inputs tried, how each import ended, and panics (crashes).
+#[derive(Default, Debug)]
+struct FuzzStats {
+    inputs: u64,
+    imports: u64,
+    outcomes: std::collections::BTreeMap<&'static str, u64>,
+    crashes: u64,
+    first_crash: Option<(Vec<u8>, String)>,
+}
+
+/// Valid files to mutate: every fixture, and exports of other networks in every naming.
+fn fuzz_corpus() -> Vec<Vec<u8>> {
+    let mut corpus: Vec<Vec<u8>> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "safetensors"))
+        .map(|path| std::fs::read(path).unwrap())
+        .collect();
+    let mixed = Mixed::random(&mut rng(9));
+    for naming in [Naming::Fields, Naming::Sequential, Naming::Keras] {
+        corpus.push(mixed.to_safetensors_with(naming).unwrap());
+        corpus.push(Circles64::random(&mut rng(2)).to_safetensors_with(naming).unwrap());
+    }
+    corpus.push(file(&[]));
+    corpus.sort();
+    corpus
+}
+
+/// The header's byte range, when the length prefix points inside the buffer.
+fn header_range(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
+    let n = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+    (n <= bytes.len() - 8).then(|| 8..8 + n)
+}
+
+/// Replaces `from` by `to` at one of its occurrences in the header (fixing the length prefix
+/// when the lengths differ, so the JSON still parses and the change reaches constnet's checks).
+fn replace_in_header(bytes: &mut Vec<u8>, from: &[u8], to: &[u8], pick: u64) -> bool {
+    let Some(range) = header_range(bytes) else { return false };
+    let hits: Vec<usize> =
+        (range.start..range.end.saturating_sub(from.len() - 1)).filter(|&i| bytes[i..].starts_with(from)).collect();
+    if hits.is_empty() {
+        return false;
+    }
+    let at = hits[pick as usize % hits.len()];
+    bytes.splice(at..at + from.len(), to.iter().copied());
+    let n = range.len() + to.len() - from.len();
+    bytes[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    true
+}
+
+/// One random mutation: bit flips, interesting bytes, truncation, appended garbage, header length
+/// corruption, and edits of the JSON header that keep it valid (digits, dtypes, names, shapes).
+fn mutate(bytes: &mut Vec<u8>, corpus: &[Vec<u8>], r: &mut impl Rng) {
+    const INTERESTING: &[u8] = b"\x00\xff\x80\"{}[],:-0123456789 .eE";
+    const DTYPES: &[&[u8]] = &[
+        b"\"F32\"",
+        b"\"F64\"",
+        b"\"F16\"",
+        b"\"BF16\"",
+        b"\"I32\"",
+        b"\"I64\"",
+        b"\"U8\"",
+        b"\"BOOL\"",
+        b"\"I16\"",
+        b"\"F8_E4M3\"",
+    ];
+    const NAMES: &[&[u8]] =
+        &[b"hidden1", b"hidden9", b"output", b"weight", b"bias", b"kernel", b"0.", b"2.", b"7.", b"/", b"."];
+    let mut pick = || r.next_u64();
+    let len = bytes.len().max(1) as u64;
+    match pick() % 12 {
+        0 if !bytes.is_empty() => {
+            let i = (pick() % len) as usize;
+            bytes[i] ^= 1 << (pick() % 8);
+        }
+        1 if !bytes.is_empty() => {
+            let i = (pick() % len) as usize;
+            bytes[i] = INTERESTING[(pick() % INTERESTING.len() as u64) as usize];
+        }
+        2 => bytes.truncate((pick() % (len + 1)) as usize),
+        3 => {
+            let n = pick() % 16;
+            bytes.extend((0..n).map(|_| pick() as u8));
+        }
+        4 if bytes.len() >= 8 => {
+            let real = u64::from_le_bytes(bytes[..8].try_into().unwrap());
+            let value = match pick() % 4 {
+                0 => real.wrapping_add(pick() % 9).wrapping_sub(4),
+                1 => u64::MAX - pick() % 3,
+                2 => pick() % 200,
+                _ => pick(),
+            };
+            bytes[..8].copy_from_slice(&value.to_le_bytes());
+        }
+        5 => {
+            // A digit of the header (a dimension or an offset) becomes another.
+            if let Some(range) = header_range(bytes) {
+                let digits: Vec<usize> = range.filter(|&i| bytes[i].is_ascii_digit()).collect();
+                if !digits.is_empty() {
+                    let i = digits[(pick() % digits.len() as u64) as usize];
+                    bytes[i] = b'0' + (pick() % 10) as u8;
+                }
+            }
+        }
+        6 => {
+            let (from, to) =
+                (DTYPES[(pick() % DTYPES.len() as u64) as usize], DTYPES[(pick() % DTYPES.len() as u64) as usize]);
+            replace_in_header(bytes, from, to, pick());
+        }
+        7 => {
+            let (from, to) =
+                (NAMES[(pick() % NAMES.len() as u64) as usize], NAMES[(pick() % NAMES.len() as u64) as usize]);
+            replace_in_header(bytes, from, to, pick());
+        }
+        8 => {
+            // Transpose a shape: `[a,b]` → `[b,a]` keeps the element count, so only constnet objects.
+            if let Some(range) = header_range(bytes) {
+                let text = String::from_utf8_lossy(&bytes[range.clone()]).into_owned();
+                let shapes: Vec<(usize, usize)> = text
+                    .match_indices("\"shape\":[")
+                    .filter_map(|(i, m)| text[i + m.len()..].find(']').map(|end| (i + m.len(), i + m.len() + end)))
+                    .collect();
+                if !shapes.is_empty() {
+                    let (a, b) = shapes[(pick() % shapes.len() as u64) as usize];
+                    let mut dims: Vec<&str> = text[a..b].split(',').collect();
+                    dims.reverse();
+                    replace_in_header(bytes, &text.as_bytes()[a..b], dims.join(",").as_bytes(), 0);
+                }
+            }
+        }
+        9 => {
+            // Splice in a piece of another file.
+            let other = &corpus[(pick() % corpus.len() as u64) as usize];
+            if !other.is_empty() && !bytes.is_empty() {
+                let from = (pick() % other.len() as u64) as usize;
+                let n = (pick() % 64) as usize;
+                let piece = &other[from..(from + n).min(other.len())];
+                let at = (pick() % len) as usize;
+                let end = (at + piece.len()).min(bytes.len());
+                bytes.splice(at..end, piece.iter().copied());
+            }
+        }
+        10 => {
+            // Cut a piece out of the header, fixing the length prefix.
+            if let Some(range) = header_range(bytes)
+                && !range.is_empty()
+            {
+                let at = range.start + (pick() % range.len() as u64) as usize;
+                let n = ((pick() % 24) as usize).min(range.end - at);
+                bytes.drain(at..at + n);
+                let len = (range.len() - n) as u64;
+                bytes[..8].copy_from_slice(&len.to_le_bytes());
+            }
+        }
+        _ => {
+            // Duplicate a piece of the header in place (duplicate keys, nested garbage).
+            if let Some(range) = header_range(bytes)
+                && !range.is_empty()
+            {
+                let at = range.start + (pick() % range.len() as u64) as usize;
+                let n = ((pick() % 48) as usize).min(range.end - at);
+                let piece = bytes[at..at + n].to_vec();
+                bytes.splice(at..at, piece);
+                let len = (range.len() + n) as u64;
+                bytes[..8].copy_from_slice(&len.to_le_bytes());
+            }
+        }
+    }
+}
+
+fn outcome<N>(result: &Result<N, SafetensorsError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(SafetensorsError::Corrupt { .. }) => "corrupt",
+        Err(SafetensorsError::MissingTensor { .. }) => "missing tensor",
+        Err(SafetensorsError::UnexpectedTensor { .. }) => "unexpected tensor",
+        Err(SafetensorsError::WrongShape { .. }) => "wrong shape",
+        Err(SafetensorsError::WrongDtype { .. }) => "wrong dtype",
+        Err(_) => "other",
+    }
+}
+
+/// The parameters' bits (networks with NaNs compare unequal to themselves).
+fn bits<T: Scalar, N: Parameters<T>>(net: &N) -> Vec<u64> {
+    (0..N::TENSORS).flat_map(|t| net.tensor(t).iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>()).collect()
+}
+
+/// Every import of one input, with the invariants: an accepted file exports and re-imports to the
+/// same bits, and a refused one leaves the network it was read into unchanged.
+fn exercise(bytes: &[u8], stats: &mut FuzzStats) {
+    let keras = Import::new().naming(Naming::Keras);
+    let sequential = Import::new().naming(Naming::Sequential).allow_extra();
+    let map = [("hidden1", "0"), ("output.bias", "8.bias")];
+    let mapped = Import::new().naming(Naming::Map(&map)).allow_extra();
+    let mut results = Vec::new();
+    for import in [Import::new(), Import::new().allow_extra(), keras, sequential, mapped] {
+        let result = Circles::from_safetensors_with(bytes, &import);
+        if let Ok(net) = &result {
+            assert_eq!(bits(&Circles::from_safetensors(&net.to_safetensors()).unwrap()), bits(net));
+        }
+        results.push(outcome(&result));
+    }
+    let wide = Circles64::from_safetensors(bytes);
+    if let Ok(net) = &wide {
+        assert_eq!(bits(&Circles64::from_safetensors(&net.to_safetensors()).unwrap()), bits(net));
+    }
+    results.push(outcome(&wide));
+    let before = Mixed::random(&mut rng(4));
+    let mut mixed = before.clone();
+    let read = mixed.read_safetensors(bytes, &Import::new().allow_extra());
+    if read.is_err() {
+        assert_eq!(bits(&mixed), bits(&before), "a refused file changed the network");
+    }
+    results.push(if read.is_ok() { "ok" } else { "refused (Mixed)" });
+    for r in results {
+        *stats.outcomes.entry(r).or_default() += 1;
+        stats.imports += 1;
+    }
+}
+
+/// `iterations` mutated inputs from `seed`; panics are caught and counted as crashes.
+fn fuzz(iterations: u64, seed: u64) -> FuzzStats {
+    let corpus = fuzz_corpus();
+    let mut r = rng(seed);
+    let mut stats = FuzzStats::default();
+    for _ in 0..iterations {
+        let mut bytes = corpus[(r.next_u64() % corpus.len() as u64) as usize].clone();
+        for _ in 0..1 + r.next_u64() % 4 {
+            mutate(&mut bytes, &corpus, &mut r);
+        }
+        stats.inputs += 1;
+        let mut local = FuzzStats::default();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| exercise(&bytes, &mut local)));
+        match caught {
+            Ok(()) => {
+                stats.imports += local.imports;
+                for (k, v) in local.outcomes {
+                    *stats.outcomes.entry(k).or_default() += v;
+                }
+            }
+            Err(payload) => {
+                stats.crashes += 1;
+                if stats.first_crash.is_none() {
+                    let message = payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    stats.first_crash = Some((bytes.clone(), message));
+                }
+            }
+        }
+    }
+    stats
+}
+
+fn report(stats: &FuzzStats, elapsed: std::time::Duration) {
+    println!(
+        "fuzzed {} inputs ({} imports) in {elapsed:.1?}: {} crashes; outcomes {:?}",
+        stats.inputs, stats.imports, stats.crashes, stats.outcomes
+    );
+    if let Some((bytes, message)) = &stats.first_crash {
+        panic!("first crash: {message}\ninput: {bytes:?}");
+    }
+}
+
+#[test]
+fn fuzz_importer_briefly() {
+    let started = std::time::Instant::now();
+    let stats = fuzz(3_000, 11);
+    report(&stats, started.elapsed());
+    assert_eq!(stats.crashes, 0);
+    // The mutations reach past the parser: every outcome occurs.
+    for outcome in ["ok", "corrupt", "missing tensor", "unexpected tensor", "wrong shape", "wrong dtype"] {
+        assert!(stats.outcomes.get(outcome).is_some_and(|&n| n > 0), "no `{outcome}` in {:?}", stats.outcomes);
+    }
+}
+
+/// The long run: `cargo test --release -p constnet --features safetensors --test suite
+/// safetensors::fuzz_importer -- --ignored --nocapture` (`CONSTNET_FUZZ_INPUTS`, default one
+/// million; `CONSTNET_FUZZ_SEED`, default 1).
+#[test]
+#[ignore = "a million inputs: run in release with --ignored"]
+fn fuzz_importer() {
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let started = std::time::Instant::now();
+    let stats = fuzz(env("CONSTNET_FUZZ_INPUTS", 1_000_000), env("CONSTNET_FUZZ_SEED", 1));
+    report(&stats, started.elapsed());
+    assert_eq!(stats.crashes, 0);
+}

@@ -12,7 +12,7 @@ use std::vec::Vec;
 
 /// Import from and export to safetensors, the tensor file format of PyTorch and Hugging Face
 /// (`safetensors` feature). Implemented for every network declared with
-/// [`network!`](crate::network); in the prelude.
+/// [`network!`](macro@crate::network); in the prelude.
 ///
 /// ```
 /// use constnet::io::safetensors::{Import, Naming};

@@ -133,3 +133,52 @@ pub const fn element(dtype: Dtype, data: &[u8], index: usize) -> f64 {
 pub const fn raw<const N: usize>(data: &[u8], index: usize) -> [u8; N] {
     word::<N>(data, index.saturating_mul(N))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every one of the 65 536 half-precision values, against the definition
+    /// `(−1)ˢ · 2^(e−15) · (1 + m/1024)` (subnormals `(−1)ˢ · 2⁻¹⁴ · m/1024`) computed in `f64`.
+    #[test]
+    fn f16_widening_is_exact_for_every_value() {
+        for bits in 0..=u16::MAX {
+            let (sign, exponent, mantissa) = (bits >> 15, i32::from((bits >> 10) & 0x1f), f64::from(bits & 0x3ff));
+            let magnitude = match exponent {
+                0 => 2f64.powi(-14) * mantissa / 1024.0,
+                31 if mantissa == 0.0 => f64::INFINITY,
+                31 => f64::NAN,
+                e => 2f64.powi(e - 15) * (1.0 + mantissa / 1024.0),
+            };
+            let expected = if sign == 1 { -magnitude } else { magnitude };
+            let got = f16_to_f32(bits);
+            if expected.is_nan() {
+                assert!(got.is_nan(), "{bits:#06x}");
+                assert_eq!(got.to_bits() >> 13 & 0x3ff, u32::from(bits & 0x3ff), "{bits:#06x}: NaN payload");
+            } else {
+                assert_eq!(got as f64, expected, "{bits:#06x}");
+                assert_eq!(got.is_sign_negative(), sign == 1, "{bits:#06x}: sign");
+            }
+            assert_eq!(element(Dtype::F16, &bits.to_le_bytes(), 0).to_bits(), (got as f64).to_bits());
+        }
+    }
+
+    #[test]
+    fn bf16_is_the_top_half_of_an_f32() {
+        for value in [1.0f32, -2.5, 3.140625, f32::INFINITY, -0.0, 1.0e-39] {
+            let bits = (value.to_bits() >> 16) as u16;
+            assert_eq!(bf16_to_f32(bits).to_bits(), value.to_bits() & 0xffff_0000);
+        }
+        assert_eq!(element(Dtype::BF16, &[0x80, 0x3f], 0), 1.0);
+    }
+
+    #[test]
+    fn elements_past_the_end_read_as_zero() {
+        let data = 1.5f32.to_le_bytes();
+        assert_eq!(element(Dtype::F32, &data, 0), 1.5);
+        assert_eq!(element(Dtype::F32, &data, 1), 0.0);
+        assert_eq!(element(Dtype::F64, &data, usize::MAX), 0.0);
+        assert_eq!(element(Dtype::Other("I32"), &data, 0), 0.0);
+        assert_eq!(raw::<4>(&data, 0), data);
+    }
+}

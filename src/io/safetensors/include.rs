@@ -11,6 +11,8 @@
 //! then every tensor converted to the network's scalar, in the network's order); [`decode`]
 //! decodes them through the network's [`ConstDecode`].
 
+#![allow(clippy::result_large_err, reason = "`const fn`s cannot box; a problem is made once, when a file is refused")]
+
 use super::dtype::{self, Dtype};
 use super::naming::{self, FileTensor, Import, Key, Problem, Wanted, WantedList};
 use crate::__private::Message;

@@ -16,15 +16,15 @@
 //! - **While compiling** (`include-safetensors` feature, `no_std`): `include_safetensors!(Net,
 //!   "model.safetensors")` reads the file when the crate is built, checks every tensor's name,
 //!   shape and element type against `Net`, and produces a `Net` value — for a `static` in flash.
-//!   A file that does not fit is a compile error at the file name, with the message the run-time
-//!   importer would give:
+//!   A file that does not fit is a compile error at the macro call, with the message the
+//!   run-time importer would give:
 //!
 //!   ```text
-//!   error[E0080]: evaluation panicked: constnet: `circles.safetensors` does not fit the network: wrong shape: expected [4, 2] for hidden1.weight, found [5, 2]
-//!    --> src/main.rs:9:48
+//!   error[E0080]: evaluation panicked: constnet: `circles.safetensors` does not fit the network: wrong shape: expected [5, 2] for hidden1.weight, found [4, 2]
+//!    --> src/main.rs:15:23
 //!     |
-//!   9 | static NET: Circles = include_safetensors!(Circles, "circles.safetensors");
-//!     |                                                     ^^^^^^^^^^^^^^^^^^^^^
+//!   15 | static NET: Circles = include_safetensors!(Circles, "circles.safetensors");
+//!     |                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ evaluation of `NET::_` failed here
 //!   ```
 //!
 //! # Naming
@@ -94,10 +94,14 @@
 //! with the Keras layers named like the constnet layers (`layers.Dense(4, name="hidden1")`).
 //!
 //! [safetensors]: https://github.com/huggingface/safetensors
+#![cfg_attr(
+    not(feature = "safetensors"),
+    doc = "[`Safetensors`]: self\n[`SafetensorsError`]: self\n[`SafetensorsError::WrongDtype`]: self\n[`SafetensorsError::Corrupt`]: self"
+)]
 
 #[cfg(feature = "safetensors")]
 mod convert;
-mod dtype;
+pub(crate) mod dtype;
 #[cfg(feature = "safetensors")]
 mod error;
 pub(crate) mod include;
@@ -105,7 +109,6 @@ pub(crate) mod naming;
 
 #[cfg(feature = "safetensors")]
 pub use convert::Safetensors;
-pub use dtype::Dtype;
 #[cfg(feature = "safetensors")]
 pub use error::SafetensorsError;
 pub use naming::{Import, Naming};

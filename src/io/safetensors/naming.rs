@@ -2,6 +2,8 @@
 //! the run-time importer and `include_safetensors!`. Everything here is a `const fn` over
 //! borrowed data, so the same code runs while compiling and at run time, with no allocation.
 
+#![allow(clippy::result_large_err, reason = "`const fn`s cannot box; a problem is made once, when a file is refused")]
+
 use super::dtype::{self, Dtype};
 use crate::network::LayerTensors;
 use crate::{TensorKind, TensorShape};
@@ -141,6 +143,7 @@ pub struct Wanted<'a> {
 #[derive(Clone, Copy, Debug)]
 pub enum WantedList<'a> {
     /// Every tensor, in order.
+    #[cfg_attr(not(feature = "safetensors"), allow(dead_code, reason = "the run-time importer's"))]
     Slice(&'a [Wanted<'a>]),
     /// A table, at tensor `tensor` of layer `node`.
     Table {
