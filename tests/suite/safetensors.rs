@@ -281,6 +281,28 @@ fn layers_without_parameters_and_user_layers_take_part() {
 }
 
 #[test]
+fn heap_layers_and_the_const_table() {
+    network! { struct OnHeap<f32> { wide: HeapDense<6, 3, Relu>, out: Dense<3, 2, Softmax> } }
+    let net = OnHeap::random(&mut rng(8));
+    assert_eq!(OnHeap::from_safetensors(&net.to_safetensors()).unwrap(), net);
+    // The compile-time table (`Parameters::TENSOR_INFO` per layer) says what the run-time chain says.
+    use constnet::network::TensorTable;
+    let mut node = <<Circles as Sequential<f32, 2, 1>>::Layers as TensorTable<Circles, f32>>::FIRST;
+    let mut index = 0;
+    while let Some(layer) = node {
+        assert_eq!(layer.tensors.len(), layer.count);
+        for info in layer.tensors {
+            let chain = <<Circles as Sequential<f32, 2, 1>>::Layers as Chain<Circles, f32, 2, 1>>::tensor_info(index);
+            let name = <<Circles as Sequential<f32, 2, 1>>::Layers as Chain<Circles, f32, 2, 1>>::tensor_layer(index);
+            assert_eq!((*info, layer.layer), (chain, name));
+            index += 1;
+        }
+        node = layer.next;
+    }
+    assert_eq!(index, Circles::TENSORS);
+}
+
+#[test]
 fn explicit_mapping() {
     let net = pytorch_circles();
     let map = [("hidden1", "encoder.0"), ("hidden2", "encoder.2"), ("output.bias", "head_b")];
