@@ -38,7 +38,7 @@
 //! # Features
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack |
+//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack; `data::read_csv`/`load_csv` and the `Vec`-returning row conversions |
 //! | `safetensors` | off | `from_safetensors`/`to_safetensors`: models from PyTorch and Keras and back ([`io::safetensors`](crate::io)); implies `std` and `include-safetensors` |
 //! | `include-safetensors` | off | `include_safetensors!`: a safetensors file compiled into a `static` network, shapes checked at build time (`no_std`) |
 //!
@@ -47,6 +47,7 @@
 //! `num-traits`) and `rand_core`, and it builds for `thumbv7em-none-eabihf` and
 //! `thumbv6m-none-eabi`.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -60,7 +61,9 @@ pub mod activation;
 pub mod batch;
 pub mod data;
 mod fast_math;
+pub mod fixed;
 mod init;
+pub mod int8;
 pub mod io;
 mod kernel;
 pub mod layer;
@@ -138,6 +141,7 @@ pub use scalar::Scalar;
 /// impl LayerAt<f32, 0, 2, 4> for Xor { type Layer = Dense<f32, 2, 4, Tanh>; … }   // reach each layer
 /// impl LayerAt<f32, 1, 4, 1> for Xor { type Layer = Dense<f32, 4, 1, Sigmoid>; … }
 /// impl Sequential<f32, 2, 1> for Xor { type Layers = (Link<0, 2, 2, 4>, Last<1, 4, 4, 1>); }
+/// impl Signature for Xor { type Io = Io<f32, 2, 1>; }  // the same widths, for `int8::Quantized<Xor>`
 /// impl Parameters<f32> for Xor { … }   // tensors: hidden.weight, hidden.bias, output.weight, output.bias
 /// impl Model<f32> for Xor { … }        // the model byte format
 /// impl<B: ModelBytes> ConstDecode<B> for Xor { … }   // include_model!
@@ -163,6 +167,12 @@ pub use scalar::Scalar;
 /// let y = Xor::<f32>::zeroed().forward(&[1.0, 0.0]);
 /// assert_eq!(y, [0.5]);
 /// ```
+///
+/// # Big networks
+/// Weights are inline, so a big network is big on the stack (and training keeps about five
+/// copies). `network!` warns at compile time when the weights pass 256 KiB; see "Big networks" in
+/// [`Network`]: declare the big layers as `HeapDense` (`std`), or allow the warning for a network
+/// that lives in a `static`.
 ///
 /// # Errors
 /// Grammar and naming problems are one line each at the offending token: an empty network,
@@ -246,6 +256,11 @@ macro_rules! include_model {
 pub use constnet_macros::include_safetensors;
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
+///
+/// Besides the layers, activations and traits, it brings the training loop ([`Trainer`](crate::train::Trainer),
+/// [`FitConfig`](crate::train::FitConfig), [`FitData`](crate::train::FitData), …), the common
+/// losses and optimizers, and the learning-rate [`Schedule`](crate::optim::Schedule). The rest of
+/// the losses and optimizers are in [`loss`] and [`optim`].
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
@@ -254,6 +269,9 @@ pub mod prelude {
     pub use crate::io::Model;
     #[cfg(feature = "safetensors")]
     pub use crate::io::safetensors::Safetensors;
+    pub use crate::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, Mse, SparseCategoricalCrossEntropy};
+    pub use crate::optim::{Adam, Momentum, Schedule, Sgd};
+    pub use crate::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,
