@@ -253,6 +253,7 @@ macro_rules! include_model {
 /// ([`Parameters::TENSOR_INFO`]); constnet's layers with inline weights do. The scalar must be
 /// `f32` or `f64`.
 #[cfg(feature = "include-safetensors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "include-safetensors")))]
 pub use constnet_macros::include_safetensors;
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.

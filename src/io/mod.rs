@@ -90,6 +90,7 @@ mod file;
 mod format;
 mod model;
 #[cfg(any(feature = "safetensors", feature = "include-safetensors"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "safetensors", feature = "include-safetensors"))))]
 pub mod safetensors;
 
 pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Payload, Skip, check_model_bytes};

@@ -342,6 +342,26 @@ fn element_types_are_converted() {
 }
 
 #[test]
+fn fixed_point_networks_convert_through_from_f64() {
+    use constnet::fixed::Q16;
+    network! { struct Fixed<Q16> { hidden1: Dense<2, 4, Relu>, hidden2: Dense<4, 6, Relu>, hidden3: Dense<6, 6, Relu>, hidden4: Dense<6, 4, Relu>, output: Dense<4, 1, Sigmoid> } }
+    let net = Fixed::from_safetensors(&read("circles.safetensors")).unwrap();
+    let float = pytorch_circles();
+    for t in 0..Fixed::TENSORS {
+        for (q, f) in net.tensor(t).iter().zip(float.tensor(t)) {
+            assert_eq!(*q, Q16::from_f64(*f as f64));
+        }
+    }
+    // Exported as F64, which holds every Q16 exactly (F32 would not: 31 significant bits).
+    let bytes = net.to_safetensors();
+    assert!(bytes.windows(5).any(|w| w == b"\"F64\""));
+    assert_eq!(Fixed::from_safetensors(&bytes).unwrap(), net);
+    let mut big = net.clone();
+    big.output.bias[0] = Q16::from_f64(12345.678);
+    assert_eq!(Fixed::from_safetensors(&big.to_safetensors()).unwrap(), big);
+}
+
+#[test]
 fn f64_to_f32_rounds_to_nearest_even() {
     network! { struct One<f32> { only: Dense<1, 4, Identity> } }
     let one = 1.0f64;

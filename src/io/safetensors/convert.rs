@@ -59,8 +59,9 @@ pub trait Safetensors<T: Scalar, const IN: usize, const OUT: usize>: Sized {
     fn read_safetensors(&mut self, bytes: &[u8], import: &Import<'_>) -> Result<(), SafetensorsError>;
 
     /// The network as a safetensors file with [`Naming::Fields`] names (`hidden1.weight`, …),
-    /// in the network's scalar type (`F32` for `f32`, `F64` for `f64`, `F32` for other
-    /// scalars), with the metadata `{"format": "pt"}`. A PyTorch module whose attributes are
+    /// in the network's scalar type (`F32` for `f32`; `F64` for `f64`, and for other scalars
+    /// through [`Scalar::to_f64`], which is exact for [`Q16`](crate::fixed::Q16)), with the
+    /// metadata `{"format": "pt"}`. A PyTorch module whose attributes are
     /// named like the layers loads it with `load_state_dict(..., strict=True)`.
     ///
     /// # Panics
@@ -157,9 +158,10 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Sa
     }
 
     fn to_safetensors_with(&self, naming: Naming<'_>) -> Result<Vec<u8>, SafetensorsError> {
+        // `f32` as F32; `f64`, and any other scalar (exactly, for `fixed::Q16`), as F64.
         let (file_dtype, width) = match T::TYPE_TAG {
-            2 => (safetensors::Dtype::F64, 8),
-            _ => (safetensors::Dtype::F32, 4),
+            1 => (safetensors::Dtype::F32, 4),
+            _ => (safetensors::Dtype::F64, 8),
         };
         let mut tensors = Vec::with_capacity(N::TENSORS);
         let mut taken = HashSet::with_capacity(N::TENSORS);
@@ -181,7 +183,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Sa
                         data.resize(at + width, 0);
                         v.write_le(&mut data[at..]);
                     }
-                    _ => data.extend_from_slice(&(v.to_f64() as f32).to_le_bytes()),
+                    _ => data.extend_from_slice(&v.to_f64().to_le_bytes()),
                 }
             }
             tensors.push((name, naming::file_shape(&w, &key).dims().to_vec(), data));
@@ -216,7 +218,7 @@ fn export_name(naming: Naming<'_>, wanted: &Wanted<'_>) -> (String, bool) {
 
 /// Writes the file's `tensor` into the network's tensor `dst` (PyTorch's layout): a bit-exact
 /// copy when the file holds the network's own scalar type untransposed, otherwise each value
-/// widened to `f64` and rounded to `T` ([`Scalar::from_f64`]: to nearest, ties to even).
+/// widened to `f64` and converted by [`Scalar::from_f64`] (for `f32`: to nearest, ties to even).
 fn copy_into<T: Scalar>(dst: &mut [T], tensor: &FileTensor<'_>, wanted: &Wanted<'_>, key: &Key<'_>) {
     let exact = !key.transpose && Dtype::of_scalar_tag(T::TYPE_TAG).is_some_and(|own| own.same(tensor.dtype));
     for (j, d) in dst.iter_mut().enumerate() {

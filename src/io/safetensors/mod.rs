@@ -51,7 +51,9 @@
 //! `F32` and `F64` tensors are converted to the network's scalar: a file of the network's own
 //! type is copied bit for bit; otherwise each value is widened to `f64` and rounded to the
 //! scalar to nearest, ties to even (`f64` → `f32` as PyTorch's `.float()` does; values beyond
-//! `f32`'s range become ±∞). `F16` and `BF16` are widened exactly. Integers, booleans, 8-bit and
+//! `f32`'s range become ±∞). `F16` and `BF16` are widened exactly. A network over another scalar
+//! gets [`Scalar::from_f64`](crate::Scalar::from_f64) of each value ([`Q16`](crate::fixed::Q16):
+//! to the nearest multiple of 2⁻¹⁶, saturating) and exports `F64`. Integers, booleans, 8-bit and
 //! smaller floats and complex numbers are refused ([`SafetensorsError::WrongDtype`]).
 //!
 //! # Errors
@@ -108,7 +110,9 @@ pub(crate) mod include;
 pub(crate) mod naming;
 
 #[cfg(feature = "safetensors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "safetensors")))]
 pub use convert::Safetensors;
 #[cfg(feature = "safetensors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "safetensors")))]
 pub use error::SafetensorsError;
 pub use naming::{Import, Naming};
