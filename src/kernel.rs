@@ -62,26 +62,31 @@ fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N
             acc[l] = ca[l].mul_acc(cb[l], acc[l]);
         }
     }
-    for (l, (&x, &y)) in a_tail.iter().zip(b_tail).enumerate() {
-        acc[l] = x.mul_acc(y, acc[l]);
+    for (acc, (&x, &y)) in acc.iter_mut().zip(a_tail.iter().zip(b_tail)) {
+        *acc = x.mul_acc(y, *acc);
     }
     tree_sum(acc, zero)
 }
 
 /// Sum of `N` values as a balanced binary tree: `⌈log₂ N⌉` dependent additions (`zero` for
-/// `N = 0`).
+/// `N = 0`). Each round adds the upper half of the values still in play onto the lower half
+/// (`vᵢ += vᵢ₊ₖ` for `k = n − ⌊n/2⌋`, `i < ⌊n/2⌋`) and keeps the lower `k`.
+///
+/// Written with slice splits and `zip` instead of indices, so it has no bounds check the
+/// optimiser must remove: at `opt-level = "s"` it does not unroll the rounds, and the indexed
+/// form linked `panic_bounds_check` into firmware for 8 or more values.
 #[inline(always)]
 pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V; N], zero: V) -> V {
-    let mut n = N;
-    while n > 1 {
-        let half = n / 2;
-        let rest = n - half;
-        for i in 0..half {
-            v[i] = v[i] + v[i + rest];
+    let mut live: &mut [V] = &mut v;
+    while live.len() > 1 {
+        let keep = live.len() - live.len() / 2;
+        let Some((low, high)) = core::mem::take(&mut live).split_at_mut_checked(keep) else { break };
+        for (a, &b) in low.iter_mut().zip(&*high) {
+            *a = *a + b;
         }
-        n = rest;
+        live = low;
     }
-    match v.first() {
+    match live.first() {
         Some(&sum) => sum,
         None => zero,
     }
@@ -97,8 +102,8 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
             acc[l] = c[l].mul_add(c[l], acc[l]);
         }
     }
-    for (l, &x) in tail.iter().enumerate() {
-        acc[l] = x.mul_add(x, acc[l]);
+    for (acc, &x) in acc.iter_mut().zip(tail) {
+        *acc = x.mul_add(x, *acc);
     }
     tree_sum(acc, T::ZERO)
 }
@@ -147,29 +152,35 @@ pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
         }
         return z.map(T::narrow);
     }
+    // Rows, inputs and outputs are walked as chunks zipped together, never indexed, so there is
+    // no bounds check for the optimiser to remove (at `opt-level = "z"` it kept the indexed
+    // form's). The arithmetic and its order are the indexed form's.
     let (groups, rest) = w.as_chunks::<ROWS>();
+    let (z_groups, z_rest) = z.as_chunks_mut::<ROWS>();
     let (x_body, x_tail) = x.as_chunks::<LANES>();
-    for (g, rows) in groups.iter().enumerate() {
+    fn body<T, const IN: usize>(row: &[T; IN]) -> &[[T; LANES]] {
+        row.as_chunks::<LANES>().0
+    }
+    for (rows, zg) in groups.iter().zip(z_groups) {
         let mut acc = [[zero; LANES]; ROWS];
-        for (c, xc) in x_body.iter().enumerate() {
-            for r in 0..ROWS {
-                let wc = &rows[r][c * LANES..c * LANES + LANES];
-                for l in 0..LANES {
-                    acc[r][l] = wc[l].mul_acc(xc[l], acc[r][l]);
+        let [r0, r1, r2, r3] = rows; // ROWS = 4
+        let chunks = x_body.iter().zip(body(r0)).zip(body(r1)).zip(body(r2)).zip(body(r3));
+        for ((((xc, w0), w1), w2), w3) in chunks {
+            for (a, wc) in acc.iter_mut().zip([w0, w1, w2, w3]) {
+                for ((a, &wv), &xv) in a.iter_mut().zip(wc).zip(xc) {
+                    *a = wv.mul_acc(xv, *a);
                 }
             }
         }
-        let tail_start = x_body.len() * LANES;
-        for r in 0..ROWS {
-            for (t, &xv) in x_tail.iter().enumerate() {
-                acc[r][t] = rows[r][tail_start + t].mul_acc(xv, acc[r][t]);
+        for ((a, row), zj) in acc.iter_mut().zip(rows).zip(zg) {
+            for ((a, &wv), &xv) in a.iter_mut().zip(row.as_chunks::<LANES>().1).zip(x_tail) {
+                *a = wv.mul_acc(xv, *a);
             }
-            z[g * ROWS + r] = z[g * ROWS + r] + tree_sum(acc[r], zero);
+            *zj = *zj + tree_sum(*a, zero);
         }
     }
-    let done = groups.len() * ROWS;
-    for (k, row) in rest.iter().enumerate() {
-        z[done + k] = z[done + k] + dot_acc(row, x);
+    for (zj, row) in z_rest.iter_mut().zip(rest) {
+        *zj = *zj + dot_acc(row, x);
     }
     z.map(T::narrow)
 }
@@ -290,6 +301,106 @@ mod tests {
         check::<31>();
         check::<64>();
         check::<785>();
+    }
+
+    /// The order of the additions is the indexed one `tree_sum` had before it was rewritten
+    /// without indices (values of very different magnitudes make every order give other bits).
+    #[test]
+    fn tree_sum_adds_in_the_same_order_as_the_indexed_form() {
+        fn indexed<const N: usize>(mut v: [f32; N]) -> f32 {
+            let mut n = N;
+            while n > 1 {
+                let half = n / 2;
+                let rest = n - half;
+                for i in 0..half {
+                    v[i] += v[i + rest];
+                }
+                n = rest;
+            }
+            v.first().copied().unwrap_or(0.0)
+        }
+        fn check<const N: usize>() {
+            for seed in 0..20u32 {
+                let v: [f32; N] = core::array::from_fn(|i| {
+                    let h = (i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(40_503));
+                    let mantissa = (h >> 9) as f32 / 8_388_608.0 - 0.5;
+                    mantissa * [1e-3, 1.0, 3e4, 1e8][(h % 4) as usize]
+                });
+                assert_eq!(tree_sum(v, 0.0).to_bits(), indexed(v).to_bits(), "N = {N}, seed {seed}");
+            }
+        }
+        check::<0>();
+        check::<1>();
+        check::<2>();
+        check::<3>();
+        check::<5>();
+        check::<7>();
+        check::<8>();
+        check::<9>();
+        check::<13>();
+        check::<16>();
+        check::<31>();
+    }
+
+    /// The rows-in-fours path of `mat_vec` (8 to 15 and 64 or more inputs) does the indexed
+    /// form's arithmetic in the indexed form's order, bit for bit.
+    #[test]
+    fn mat_vec_in_fours_adds_in_the_same_order_as_the_indexed_form() {
+        use super::{LANES, ROWS, dot_acc};
+        use crate::Scalar;
+        fn indexed<const IN: usize, const OUT: usize>(
+            w: &[[f32; IN]; OUT],
+            b: &[f32; OUT],
+            x: &[f32; IN],
+        ) -> [f32; OUT] {
+            let mut z = *b;
+            let (groups, rest) = w.as_chunks::<ROWS>();
+            let (x_body, x_tail) = x.as_chunks::<LANES>();
+            for (g, rows) in groups.iter().enumerate() {
+                let mut acc = [[0.0f32; LANES]; ROWS];
+                for (c, xc) in x_body.iter().enumerate() {
+                    for r in 0..ROWS {
+                        let wc = &rows[r][c * LANES..c * LANES + LANES];
+                        for l in 0..LANES {
+                            acc[r][l] = wc[l].mul_acc(xc[l], acc[r][l]);
+                        }
+                    }
+                }
+                let tail_start = x_body.len() * LANES;
+                for r in 0..ROWS {
+                    for (t, &xv) in x_tail.iter().enumerate() {
+                        acc[r][t] = rows[r][tail_start + t].mul_acc(xv, acc[r][t]);
+                    }
+                    z[g * ROWS + r] += tree_sum(acc[r], 0.0);
+                }
+            }
+            let done = groups.len() * ROWS;
+            for (k, row) in rest.iter().enumerate() {
+                z[done + k] += dot_acc(row, x);
+            }
+            z
+        }
+        fn value(i: usize, salt: u32) -> f32 {
+            let h = (i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(salt.wrapping_mul(40_503));
+            ((h >> 9) as f32 / 8_388_608.0 - 0.5) * [1e-3, 1.0, 3e4, 1e8][(h % 4) as usize]
+        }
+        fn check<const IN: usize, const OUT: usize>() {
+            for salt in 0..5 {
+                let w: [[f32; IN]; OUT] = core::array::from_fn(|j| core::array::from_fn(|i| value(j * IN + i, salt)));
+                let b: [f32; OUT] = core::array::from_fn(|j| value(j, salt + 100));
+                let x: [f32; IN] = core::array::from_fn(|i| value(i, salt + 200));
+                let (new, old) = (mat_vec(&w, &b, &x), indexed(&w, &b, &x));
+                assert_eq!(new.map(f32::to_bits), old.map(f32::to_bits), "{IN}x{OUT}, salt {salt}");
+            }
+        }
+        check::<8, 4>();
+        check::<8, 16>();
+        check::<9, 5>();
+        check::<13, 10>();
+        check::<15, 7>();
+        check::<64, 21>();
+        check::<100, 13>();
+        check::<131, 6>();
     }
 
     #[test]

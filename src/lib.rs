@@ -46,6 +46,29 @@
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
 //! `num-traits`) and `rand_core`, and it builds for `thumbv7em-none-eabihf` and
 //! `thumbv6m-none-eabi`.
+//!
+//! # Determinism
+//! The order of every floating-point operation is fixed by the network's shape alone (no
+//! threads, no run-time dispatch), and randomness is drawn only through the generator's
+//! `next_u32`/`next_u64`, so the same code, data and seed give the same bits on one machine.
+//! Across machines, for example training on a PC and running or training on a
+//! microcontroller, results are bit-identical when all of these hold:
+//!
+//! - constnet's **`std` feature is off** (the default) on both sides. With `std`, `exp`, `ln`,
+//!   `tanh` and `sqrt` come from the platform's math library instead of `libm` and can differ
+//!   in the last bit, and on a CPU with FMA (`-C target-cpu=native` on a recent x86-64, or
+//!   `-C target-feature=+fma`) multiply-adds are fused into one rounding. Without `std` no
+//!   multiply-add is ever fused, so `-C target-cpu` changes speed, not results. Cargo unifies
+//!   features: a crate built in the same command that enables `constnet/std` switches it on.
+//! - the generator is a fixed algorithm such as `rand::rngs::Xoshiro128PlusPlus`, not
+//!   `SmallRng` (a different algorithm on 32- and 64-bit targets);
+//! - floats are IEEE binary32/binary64 (not 32-bit x86 without SSE2, whose x87 unit rounds
+//!   differently);
+//! - both sides use the same constnet version: kernel changes may reorder operations.
+//!
+//! [`PORTABLE_MATH`] says whether the current build meets the first and third conditions.
+//! `examples/firmware` checks the result on a Cortex-M4F and a Cortex-M0 in QEMU: every
+//! inference output and every weight trained on the device equals the host's, bit for bit.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -91,6 +114,17 @@ pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, Outpu
 pub use network::Network;
 pub use params::{Parameters, TensorInfo, TensorKind, TensorShape};
 pub use scalar::Scalar;
+
+/// `true` if this build computes floats the same way on every target: constnet's `std` feature
+/// is off (so every float function is `libm`'s and no multiply-add is fused) and floats are
+/// IEEE (not x87). Two builds for which it is `true`, on any targets, give bit-identical
+/// results for the same code, data and seed; see [Determinism](crate#determinism).
+///
+/// ```
+/// // `cargo test` at the workspace root builds constnet without `std`.
+/// assert_eq!(constnet::PORTABLE_MATH, !cfg!(feature = "std"));
+/// ```
+pub const PORTABLE_MATH: bool = !cfg!(feature = "std") && !cfg!(all(target_arch = "x86", not(target_feature = "sse2")));
 
 /// Declares a network: one struct, one public field per layer, with compile-time shape checks.
 ///

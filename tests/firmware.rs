@@ -1,43 +1,46 @@
 //! constnet on a real instruction set: builds `examples/firmware` for the Cortex-M4F and the
-//! Cortex-M0, boots it in QEMU, and checks what the device printed against the host's own
-//! computation of the same thing; also checks the flash budget, that the weights sit in flash,
-//! and that no panic is reachable from the inference entry point.
+//! Cortex-M0, boots its three programs in QEMU, and checks what the device printed against the
+//! host's own computation of the same thing; checks the flash budget, that the weights sit in
+//! flash, and that no panic is reachable from any inference entry point (with
+//! `constnet-elf-check`, `tools/elf-check`); builds and runs `examples/firmware-template`, the
+//! README's recipe for a firmware crate of your own; and checks that the figures in the README's
+//! "Firmware" section are the ones measured.
 //!
-//! Without `qemu-system-arm`, the `thumbv7em-none-eabihf` target or `llvm-objdump`, the affected
-//! checks print `skipped: install …` and pass, unless `CONSTNET_REQUIRE_QEMU=1` (set by
-//! `.ci/run`), which turns a missing tool into a failure. `cargo test --test firmware --
-//! --nocapture` prints the measured figures.
+//! Without `qemu-system-arm`, a Cortex-M target or `llvm-objdump`, the affected checks print
+//! `skipped: install …` and pass, unless `CONSTNET_REQUIRE_QEMU=1` (set by `.ci/run`), which turns
+//! a missing tool into a failure. `cargo test --test firmware -- --nocapture` prints the figures.
 //!
-//! The circles weights in `examples/firmware/circles.cnet` are produced by [`train_circles`];
-//! `CONSTNET_WRITE_WEIGHTS=1 cargo test --test firmware circles_weights` rewrites the file.
+//! Maintenance commands (each works whatever state the checked file is in):
+//! - `cargo run -p constnet-firmware-weights` rewrites `examples/firmware/circles.cnet` (and the
+//!   template's copy) from host training;
+//! - `CONSTNET_UPDATE_README=1 cargo test --test firmware` rewrites the README's figures.
+//!
+//! Host and device results are compared bit for bit when constnet is built without its `std`
+//! feature ([`constnet::PORTABLE_MATH`]), as `cargo test` at the workspace root builds it; with
+//! `std` the host's float functions differ, so only the tolerance is checked and the test says so.
 
 #[path = "../examples/firmware/src/shared.rs"]
 #[allow(dead_code)]
 mod shared;
 
-use constnet::data::circles;
 use constnet::io::Model;
-use constnet::loss::BinaryCrossEntropy;
-use constnet::optim::{Adam, Schedule};
+use constnet::optim::{Adam, Momentum, Sgd};
 use constnet::prelude::*;
-use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
-use constnet::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};
-use shared::{Circles, POINTS, Xor, XorRun};
-use std::collections::{BTreeMap, BTreeSet};
+use constnet_elf_check::{Elf, check_no_panic, objdump};
+use shared::{CIRCLES_FILE, Circles, MIXED_INPUTS, Mixed, POINTS, WIDE_INPUTS, Wide, Xor, XorRun};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The circles network exactly as the firmware gets it: decoded by the compiler from the same
-/// file. The firmware's build fails if the file does not match the network.
-static CIRCLES: Circles = include_model!(Circles, include_bytes!("../examples/firmware/circles.cnet"));
-
 /// Flash the inference-only firmware for the Cortex-M4F may use: vector table, code, read-only
 /// data (weights included) and the initial values of `.data`.
 const INFER_FLASH_BUDGET: usize = 12 * 1024;
-/// Largest difference between a device output and the host's that still passes. Both use the
-/// same code and `libm`, so the expected difference is zero (the report says whether it was).
+/// Largest difference between a device output and the host's that still passes. In the portable
+/// configuration both sides compute the same bits, and that is checked separately.
 const TOLERANCE: f32 = 1e-6;
 /// QEMU runs longer than this are killed and fail.
 const QEMU_TIMEOUT: Duration = Duration::from_secs(60);
@@ -45,33 +48,75 @@ const QEMU_TIMEOUT: Duration = Duration::from_secs(60);
 const M4: &str = "thumbv7em-none-eabihf";
 const M0: &str = "thumbv6m-none-eabi";
 
+/// The command that regenerates the weights.
+const WEIGHTS_COMMAND: &str = "cargo run -p constnet-firmware-weights";
+/// The command that rewrites the README's figures.
+const README_COMMAND: &str = "CONSTNET_UPDATE_README=1 cargo test --test firmware";
+/// The generated part of the README's "Firmware" section lies between these lines.
+const FIGURES_BEGIN: &str = "<!-- firmware figures: begin -->";
+const FIGURES_END: &str = "<!-- firmware figures: end -->";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 fn firmware_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/firmware")
+    root().join("examples/firmware")
+}
+
+fn template_dir() -> PathBuf {
+    root().join("examples/firmware-template")
+}
+
+/// Prints to stderr past the test harness's capture, so that a plain `cargo test` shows it.
+fn note(message: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
+/// `true` if host results must equal the device's bit for bit (see [`constnet::PORTABLE_MATH`]).
+/// Under `CONSTNET_REQUIRE_QEMU=1` (CI) anything else is a failure, so CI never loses the check.
+fn portable() -> bool {
+    static SAID: OnceLock<()> = OnceLock::new();
+    let portable = constnet::PORTABLE_MATH;
+    assert!(
+        portable || !require(),
+        "CONSTNET_REQUIRE_QEMU=1, but this test binary was built with constnet's `std` feature, in which host \
+         floats differ from the device's: run `cargo test --test firmware` without `--features std` and without a \
+         crate that enables `constnet/std` in the same command"
+    );
+    SAID.get_or_init(|| {
+        note(if portable {
+            "firmware: constnet built without `std` (libm floats, no fused multiply-add): host and device results \
+             are compared bit for bit"
+        } else {
+            "note: firmware: constnet built with `std` (platform floats): host and device results are compared \
+             with tolerance 1e-6 only, and the committed weights are not compared with host training; run `cargo test --test \
+             firmware` without the `std` feature for the bit-for-bit checks"
+        })
+    });
+    portable
 }
 
 // ---------------------------------------------------------------------------------------------
 // The weights: trained on the host, deterministically.
 
-/// Trains the circles classifier: 400 points from `circles(factor 0.5, noise 0.1)` with seed 3,
-/// 320 for training and 80 for validation, Adam (lr 0.01) on binary cross-entropy in
-/// mini-batches of 8, at most 60 epochs with early stopping (patience 8, best weights restored).
-/// Same code, same machine type ⇒ the same bits. Returns the network and the validation set.
-fn train_circles() -> (Circles, Vec<[f32; 2]>, Vec<[f32; 1]>) {
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(3);
-    let mut inputs = [[0.0f32; 2]; 400];
-    let mut targets = [[0.0f32; 1]; 400];
-    circles(&mut inputs, &mut targets, 0.5, 0.1, &mut rng).unwrap();
-    let (train_x, valid_x) = inputs.split_at_mut(320);
-    let (train_y, valid_y) = targets.split_at_mut(320);
-    let mut net = Circles::random(&mut rng);
-    let mut trainer = Trainer::new(Adam::default(), BinaryCrossEntropy, Schedule::Constant(0.01)).unwrap();
-    let config = FitConfig::new(60).batch(Batch::Mini(8)).metric(Metric::Binary).stop(StopRules {
-        early_stopping: Some(EarlyStopping { patience: 8, min_delta: 0.0, restore_best: true }),
-        ..StopRules::default()
-    });
-    let data = FitData::new(train_x, train_y).with_validation(valid_x, valid_y);
-    trainer.fit(&mut net, data, &config, &mut rng, |_| Control::Continue).unwrap();
-    (net, valid_x.to_vec(), valid_y.to_vec())
+/// The committed `circles.cnet`, decoded at run time (the firmware decodes the same file at
+/// compile time, and its outputs are compared with this network's bit for bit). Read at run
+/// time so that a stale file fails this check with the regeneration command, instead of
+/// failing to compile this test.
+fn committed_circles() -> &'static Circles {
+    static NET: OnceLock<Circles> = OnceLock::new();
+    NET.get_or_init(|| {
+        let path = root().join(CIRCLES_FILE);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        Circles::from_bytes(&bytes).unwrap_or_else(|e| {
+            panic!(
+                "{} does not decode as the circles network ({e}); regenerate it with `{WEIGHTS_COMMAND}`",
+                path.display()
+            )
+        })
+    })
 }
 
 /// The fraction of `inputs` that `net` puts in the right circle.
@@ -80,42 +125,38 @@ fn accuracy(net: &Circles, inputs: &[[f32; 2]], targets: &[[f32; 1]]) -> f64 {
     right as f64 / inputs.len() as f64
 }
 
-/// The committed weights load (at run time and at compile time, identically) and classify the
-/// firmware's points and the validation set; host training still works. Whether host training
-/// still reproduces the file bit for bit is reported: kernel changes that reorder floating-point
-/// operations legitimately change the trained bits, and then the file is regenerated with
-/// `CONSTNET_WRITE_WEIGHTS=1 cargo test --test firmware circles_weights`.
+/// The committed weights are what host training produces, bit for bit (in the portable
+/// configuration), and they classify the firmware's points and the validation set; the template's
+/// copy is the same file.
 #[test]
-fn circles_weights_load_classify_and_match_host_training() {
-    let (net, valid_x, valid_y) = train_circles();
-    let mut bytes = [0u8; Circles::BYTES];
-    net.to_bytes(&mut bytes).unwrap();
-    let path = firmware_dir().join("circles.cnet");
-    if std::env::var_os("CONSTNET_WRITE_WEIGHTS").is_some() {
-        std::fs::write(&path, bytes).unwrap();
-        println!("wrote {} ({} bytes)", path.display(), bytes.len());
-    }
-    let host_accuracy = accuracy(&net, &valid_x, &valid_y);
-    assert!(host_accuracy >= 0.95, "host training reached only {host_accuracy} validation accuracy");
+fn circles_weights_are_reproduced_by_host_training() {
+    let run = shared::train_circles().unwrap();
+    assert!(run.validation_accuracy >= 0.95, "host training: validation accuracy {}", run.validation_accuracy);
+    let mut trained = [0u8; Circles::BYTES];
+    run.net.to_bytes(&mut trained).unwrap();
 
-    let committed = std::fs::read(&path).unwrap();
-    assert_eq!(Circles::from_bytes(&committed).as_ref(), Ok(&CIRCLES), "runtime and const decoding differ");
+    let committed = std::fs::read(root().join(CIRCLES_FILE)).unwrap();
+    let template = std::fs::read(template_dir().join("circles.cnet")).unwrap();
+    assert!(
+        committed == template,
+        "examples/firmware-template/circles.cnet differs from {CIRCLES_FILE}: run `{WEIGHTS_COMMAND}`"
+    );
+    let net = committed_circles();
     for (x, label) in POINTS {
-        assert_eq!(u8::from(CIRCLES.forward(&x)[0] >= 0.5), label, "committed weights misclassify {x:?}");
+        assert_eq!(u8::from(net.forward(&x)[0] >= 0.5), label, "committed weights misclassify {x:?}");
     }
-    let committed_accuracy = accuracy(&CIRCLES, &valid_x, &valid_y);
-    assert!(committed_accuracy >= 0.95, "committed weights: validation accuracy {committed_accuracy}");
-    if committed == bytes {
-        println!("circles.cnet reproduced bit for bit by host training; validation accuracy {host_accuracy}");
-    } else {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: host training no longer reproduces {} bit for bit (the training or kernel numerics changed; \
-             its validation accuracy is {host_accuracy}, the committed weights' {committed_accuracy}); regenerate \
-             it with `CONSTNET_WRITE_WEIGHTS=1 cargo test --test firmware circles_weights`",
-            path.display()
+    if portable() {
+        assert!(
+            committed == trained,
+            "{CIRCLES_FILE} is not what host training produces (training or kernel numerics changed since it was \
+             written): regenerate it with `{WEIGHTS_COMMAND}`, then the README's figures with `{README_COMMAND}`"
         );
+        println!("{CIRCLES_FILE} reproduced bit for bit by host training ({})", run.report);
+    } else {
+        // Still a valid classifier; just not these bits.
+        let valid: Vec<([f32; 2], [f32; 1])> = POINTS.iter().map(|(x, l)| (*x, [f32::from(*l)])).collect();
+        let (x, t): (Vec<_>, Vec<_>) = valid.into_iter().unzip();
+        assert_eq!(accuracy(net, &x, &t), 1.0);
     }
 }
 
@@ -126,21 +167,15 @@ fn require() -> bool {
     std::env::var("CONSTNET_REQUIRE_QEMU").is_ok_and(|v| v == "1")
 }
 
-/// `Ok(())` if the tool is there. Otherwise prints the skip line and returns `Err`, or fails
-/// the test when `CONSTNET_REQUIRE_QEMU=1`. The skip line goes straight to stderr, past the test
-/// harness's output capture, so that a plain `cargo test` shows it.
-fn need(what: &str, found: bool, install: &str) -> Result<(), ()> {
+/// `Some(())` if the tool is there. Otherwise prints the skip line and returns `None`, or fails
+/// when `CONSTNET_REQUIRE_QEMU=1`.
+fn need(what: &str, found: bool, install: &str) -> Option<()> {
     if found {
-        return Ok(());
+        return Some(());
     }
     assert!(!require(), "{what} not found, and CONSTNET_REQUIRE_QEMU=1 makes the firmware checks mandatory: {install}");
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "skipped: firmware checks need {what}: {install}");
-    Err(())
-}
-
-fn runs(cmd: &mut Command) -> bool {
-    cmd.output().is_ok_and(|o| o.status.success())
+    note(&format!("skipped: firmware checks need {what}: {install}"));
+    None
 }
 
 fn has_target(target: &str) -> bool {
@@ -156,62 +191,47 @@ fn has_target(target: &str) -> bool {
 }
 
 fn has_qemu() -> bool {
-    runs(Command::new("qemu-system-arm").arg("--version"))
+    Command::new("qemu-system-arm").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
-/// An `llvm-objdump` that can disassemble Thumb: on the PATH, versioned, or rustup's
-/// `llvm-tools` component.
-fn objdump() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = ["llvm-objdump", "rust-objdump"].iter().map(PathBuf::from).collect();
-    candidates.extend((14..=22).rev().map(|v| PathBuf::from(format!("llvm-objdump-{v}"))));
-    if let Ok(out) = Command::new("rustc").args(["--print", "sysroot"]).output() {
-        let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if let Ok(dirs) = std::fs::read_dir(sysroot.join("lib/rustlib")) {
-            candidates.extend(dirs.flatten().map(|d| d.path().join("bin/llvm-objdump")));
-        }
+/// `cargo` in `dir`, with nothing from the outer build: the crate there has its own target
+/// directory, flags and `.cargo/config.toml`, which applies only when cargo runs from inside it
+/// (toolchain.md, pitfall P2).
+fn cargo_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(cargo());
+    isolate(cmd.current_dir(dir));
+    cmd
+}
+
+/// The cargo running this test.
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Removes the outer build's target directory, target and flags from `cmd`'s environment.
+fn isolate(cmd: &mut Command) -> &mut Command {
+    for var in
+        ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS"]
+    {
+        cmd.env_remove(var);
     }
-    candidates.into_iter().find(|c| runs(Command::new(c).arg("--version")))
+    cmd
 }
 
-/// The ELF files of one `cargo build --release` of the firmware.
-#[derive(Debug)]
-struct Build {
-    firmware: Option<PathBuf>,
-    infer: PathBuf,
-    seconds: f64,
-}
-
-/// Builds the firmware for `target` (once per test run), from inside its directory so that its
-/// `.cargo/config.toml` applies (toolchain.md, pitfall P2).
-fn build(target: &'static str) -> &'static Result<Build, String> {
-    static M4_BUILD: OnceLock<Result<Build, String>> = OnceLock::new();
-    static M0_BUILD: OnceLock<Result<Build, String>> = OnceLock::new();
-    let cell = if target == M4 { &M4_BUILD } else { &M0_BUILD };
-    cell.get_or_init(|| {
-        let dir = firmware_dir();
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let started = Instant::now();
-        let out = Command::new(cargo)
-            .current_dir(&dir)
-            .args(["build", "--release", "--target", target])
-            // The firmware has its own target directory and flags; nothing from the outer build.
-            .env_remove("CARGO_TARGET_DIR")
-            .env_remove("CARGO_BUILD_TARGET")
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .output()
-            .map_err(|e| format!("could not run cargo: {e}"))?;
-        if !out.status.success() {
-            return Err(format!("firmware build for {target} failed:\n{}", String::from_utf8_lossy(&out.stderr)));
-        }
-        let bin = dir.join("target").join(target).join("release");
-        Ok(Build {
-            firmware: Some(bin.join("constnet-firmware")),
-            infer: bin.join("infer"),
-            seconds: started.elapsed().as_secs_f64(),
-        })
-    })
+/// `cargo build --release --target …` of the firmware (all three programs); returns the
+/// directory of the ELF files.
+fn build(target: &str) -> PathBuf {
+    let dir = firmware_dir();
+    let started = Instant::now();
+    let out = cargo_in(&dir).args(["build", "--release", "--target", target]).output().expect("run cargo");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "firmware build for {target} failed:\n{stderr}\n(if `include_model!` refuses circles.cnet, regenerate it \
+         with `{WEIGHTS_COMMAND}`)"
+    );
+    println!("firmware build ({target}, release): {:.1} s", started.elapsed().as_secs_f64());
+    dir.join("target").join(target).join("release")
 }
 
 /// What one QEMU run printed, and how it ended.
@@ -223,12 +243,7 @@ struct Run {
 }
 
 impl Run {
-    /// The `key=value` fields of the first line starting with `prefix `, for which `filter`
-    /// holds.
-    fn fields(&self, prefix: &str, filter: impl Fn(&BTreeMap<&str, &str>) -> bool) -> Option<BTreeMap<&str, &str>> {
-        self.all(prefix).into_iter().find(|f| filter(f))
-    }
-
+    /// The `key=value` fields of every line starting with `prefix `.
     fn all(&self, prefix: &str) -> Vec<BTreeMap<&str, &str>> {
         self.stdout
             .lines()
@@ -237,24 +252,49 @@ impl Run {
             .collect()
     }
 
-    fn get(&self, prefix: &str, key: &str) -> &str {
-        self.fields(prefix, |f| f.contains_key(key))
+    /// The value of `key` in the first `prefix …` line that has it and whose fields include all
+    /// of `with`.
+    fn get(&self, prefix: &str, with: &[(&str, &str)], key: &str) -> &str {
+        self.all(prefix)
+            .into_iter()
+            .find(|f| f.contains_key(key) && with.iter().all(|(k, v)| f.get(k) == Some(v)))
             .and_then(|f| f.get(key).copied())
-            .unwrap_or_else(|| panic!("no `{prefix} … {key}=…` line in the output:\n{}", self.stdout))
+            .unwrap_or_else(|| panic!("no `{prefix} … {key}=…` line with {with:?} in the output:\n{}", self.stdout))
+    }
+
+    fn number(&self, prefix: &str, with: &[(&str, &str)], key: &str) -> u64 {
+        let v = self.get(prefix, with, key);
+        v.parse().unwrap_or_else(|_| panic!("`{prefix} {key}={v}` is not a number"))
     }
 
     fn stack(&self, part: &str) -> usize {
-        self.fields("stack", |f| f.get("part") == Some(&part))
-            .and_then(|f| f.get("bytes")?.parse().ok())
-            .unwrap_or_else(|| panic!("no stack figure for {part}:\n{}", self.stdout))
+        self.number("stack", &[("part", part)], "bytes") as usize
     }
+
+    /// Instructions per call of the part timed in a `time part=… calls=… ticks=…` line, from the
+    /// SysTick clock calibrated against a loop of 10⁶ instructions (QEMU `-icount shift=0`).
+    fn instructions_per_call(&self, part: &str) -> u64 {
+        let calls = self.number("time", &[("part", part)], "calls");
+        instructions(self, self.number("time", &[("part", part)], "ticks")) / calls
+    }
+}
+
+/// SysTick `ticks` in instructions, by the run's calibration line.
+fn instructions(run: &Run, ticks: u64) -> u64 {
+    assert_eq!(run.get("clock", &[], "instructions"), "1000000");
+    let per_million = run.number("clock", &[], "ticks");
+    assert!(per_million > 0, "the SysTick clock did not run:\n{}", run.stdout);
+    (ticks * 1_000_000 + per_million / 2) / per_million
+}
+
+/// The QEMU machine for a target: mps2-an386 (Cortex-M4F) or the BBC micro:bit (Cortex-M0).
+fn machine(target: &str) -> &'static [&'static str] {
+    if target == M4 { &["-machine", "mps2-an386", "-cpu", "cortex-m4"] } else { &["-machine", "microbit"] }
 }
 
 /// Boots `elf` in QEMU with semihosting and checks that it printed `done` and exited with 0.
 fn qemu(elf: &Path, target: &str) -> Run {
-    let machine: &[&str] =
-        if target == M4 { &["-machine", "mps2-an386", "-cpu", "cortex-m4"] } else { &["-machine", "microbit"] };
-    let (run, stderr) = boot(elf, machine);
+    let (run, stderr) = boot(elf, machine(target));
     assert_eq!(
         run.status,
         Some(0),
@@ -265,21 +305,24 @@ fn qemu(elf: &Path, target: &str) -> Run {
         run.stdout,
     );
     assert!(run.stdout.lines().any(|l| l == "done"), "no `done` line:\n{}", run.stdout);
+    assert_eq!(run.stdout.lines().next(), Some(format!("target {target}").as_str()));
     run
 }
 
-/// Boots `elf` on a QEMU `machine` with semihosting; kills it after [`QEMU_TIMEOUT`]. Returns
-/// what it printed on stdout and on stderr.
-fn boot(elf: &Path, machine: &[&str]) -> (Run, String) {
+/// Runs `cmd` with its output captured, killing it after [`QEMU_TIMEOUT`]. Returns stdout and
+/// stderr.
+fn run_with_timeout(cmd: &mut Command) -> (Run, String) {
     let started = Instant::now();
-    let mut child = Command::new("qemu-system-arm")
-        .args(machine)
-        .args(["-nographic", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel"])
-        .arg(elf)
+    let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("start qemu-system-arm");
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    // Read the pipes on threads, so a chatty program never blocks on a full pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || std::io::read_to_string(&mut out).unwrap_or_default());
+    let err = std::thread::spawn(move || std::io::read_to_string(&mut err).unwrap_or_default());
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status.code();
@@ -292,460 +335,658 @@ fn boot(elf: &Path, machine: &[&str]) -> (Run, String) {
         std::thread::sleep(Duration::from_millis(10));
     };
     let wall = started.elapsed();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    (Run { stdout, status, wall }, String::from_utf8_lossy(&out.stderr).into_owned())
+    (Run { stdout: out.join().unwrap(), status, wall }, err.join().unwrap())
 }
 
-/// The training time in SysTick ticks, and the ticks of the calibration loop (10⁶ instructions).
-fn training_ticks(run: &Run) -> (u64, u64) {
-    assert_eq!(run.get("clock", "instructions"), "1000000");
-    let per_million: u64 = run.get("clock", "ticks").parse().unwrap();
-    assert!(per_million > 0, "the SysTick clock did not run:\n{}", run.stdout);
-    (run.get("xor", "ticks").parse().unwrap(), per_million)
+/// Boots `elf` on a QEMU `machine` with semihosting and the instruction-counting clock.
+fn boot(elf: &Path, machine: &[&str]) -> (Run, String) {
+    run_with_timeout(
+        Command::new("qemu-system-arm")
+            .args(machine)
+            .args(["-nographic", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel"])
+            .arg(elf),
+    )
 }
 
 fn hex_u32(s: &str) -> u32 {
     u32::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or_else(|_| panic!("not hex: {s}"))
 }
 
-/// Compares the device's circles outputs with the host's; returns how many were bit-identical.
-fn check_circles(run: &Run, target: &str) -> usize {
-    let lines = run.all("circles");
+/// Compares device outputs with the host's: within [`TOLERANCE`] always, bit for bit in the
+/// portable configuration. `what` names the values in messages.
+fn compare(what: &str, device: &[f32], host: &[f32]) {
+    assert_eq!(device.len(), host.len(), "{what}: device gave {device:?}, host {host:?}");
+    for (d, h) in device.iter().zip(host) {
+        assert!((d - h).abs() <= TOLERANCE, "{what}: device {device:?}, host {host:?} (tolerance {TOLERANCE:e})");
+    }
+    if portable() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(device), bits(host), "{what}: within tolerance but not bit-identical: {device:?} vs {host:?}");
+    }
+}
+
+/// `0a1b…` as bytes.
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+}
+
+/// Checks the device's circles outputs against the host's and the labels.
+fn check_circles(run: &Run, target: &str) {
+    let lines: Vec<_> = run.all("circles").into_iter().filter(|l| l.contains_key("i")).collect();
     assert_eq!(lines.len(), POINTS.len(), "expected one line per point:\n{}", run.stdout);
-    let mut identical = 0;
     for (i, ((x, label), line)) in POINTS.iter().zip(&lines).enumerate() {
         assert_eq!(line["i"], i.to_string());
         let device = f32::from_bits(hex_u32(line["p"]));
-        let host = CIRCLES.forward(x)[0];
-        assert!(
-            (device - host).abs() <= TOLERANCE,
-            "{target}: point {i} {x:?}: device p = {device:e}, host p = {host:e} (tolerance {TOLERANCE:e})"
-        );
+        compare(&format!("{target}: circles point {i} {x:?}"), &[device], &committed_circles().forward(x));
         assert_eq!(line["class"], u8::from(device >= 0.5).to_string());
         assert_eq!(line["class"], label.to_string(), "{target}: point {i} {x:?} misclassified");
-        identical += usize::from(device.to_bits() == host.to_bits());
     }
-    identical
+}
+
+/// The `name` static holds `bytes` bytes in `.rodata`, in flash (not copied to RAM).
+fn check_in_flash(elf: &Elf, name: &str, bytes: usize, what: &str) {
+    let symbol = elf.symbol(name).unwrap_or_else(|| panic!("{what}: no `{name}` symbol"));
+    assert_eq!(symbol.size as usize, bytes, "{what}: {name} has {} bytes", symbol.size);
+    assert!(elf.symbol_in(name, ".rodata") && symbol.addr < 0x2000_0000, "{what}: {name} is not in .rodata in flash");
 }
 
 // ---------------------------------------------------------------------------------------------
-// ELF: sections and symbols, read directly (no binutils needed).
+// One target: every check, and the figures for the README.
 
-struct Elf {
-    sections: Vec<(String, u32, u32, u32)>, // name, flags, address, size
-    symbols: Vec<(String, u32, u32)>,       // name, address, size
+/// Section sizes of one program.
+#[derive(Clone, Copy, Debug)]
+struct Sizes {
+    vector_table: usize,
+    text: usize,
+    rodata: usize,
+    data: usize,
+    bss: usize,
+    flash: usize,
 }
 
-fn elf(path: &Path) -> Elf {
-    let d = std::fs::read(path).unwrap();
-    assert_eq!(&d[..6], b"\x7fELF\x01\x01", "{}: not a 32-bit little-endian ELF", path.display());
-    let u16_at = |o: usize| u16::from_le_bytes([d[o], d[o + 1]]) as usize;
-    let u32_at = |o: usize| u32::from_le_bytes([d[o], d[o + 1], d[o + 2], d[o + 3]]);
-    let (shoff, shentsize, shnum, shstrndx) = (u32_at(0x20) as usize, u16_at(0x2e), u16_at(0x30), u16_at(0x32));
-    let header = |i: usize| shoff + i * shentsize;
-    let cstr = |o: usize| {
-        let end = d[o..].iter().position(|&b| b == 0).unwrap();
-        String::from_utf8_lossy(&d[o..o + end]).into_owned()
-    };
-    let strtab = u32_at(header(shstrndx) + 16) as usize;
-    let mut sections = Vec::new();
-    let mut symbols = Vec::new();
-    for i in 0..shnum {
-        let h = header(i);
-        let (name, kind, flags, addr, offset, size, link) = (
-            cstr(strtab + u32_at(h) as usize),
-            u32_at(h + 4),
-            u32_at(h + 8),
-            u32_at(h + 12),
-            u32_at(h + 16) as usize,
-            u32_at(h + 20),
-            u32_at(h + 24) as usize,
+impl Sizes {
+    fn of(elf: &Elf) -> Sizes {
+        Sizes {
+            vector_table: elf.size(".vector_table"),
+            text: elf.size(".text"),
+            rodata: elf.size(".rodata"),
+            data: elf.size(".data"),
+            bss: elf.size(".bss"),
+            flash: elf.flash(),
+        }
+    }
+}
+
+/// What one target measured.
+#[derive(Debug)]
+struct Figures {
+    infer: Sizes,
+    wide: Sizes,
+    full: Sizes,
+    /// Code bytes reachable from each inference entry point.
+    code: BTreeMap<&'static str, usize>,
+    stack_baseline: usize,
+    stack_inference: usize,
+    stack_training: usize,
+    stack_infer: usize,
+    stack_wide: usize,
+    stack_mixed: usize,
+    circles_instructions: u64,
+    wide_instructions: u64,
+    mixed_instructions: u64,
+    xor_instructions: u64,
+    xor_epochs: usize,
+    xor_loss: f64,
+    trainer_adam: usize,
+}
+
+/// The entry points whose call graphs must be panic-free, by program.
+const ENTRIES: [(&str, &[&str]); 3] = [
+    ("infer", &["constnet_infer"]),
+    ("wide", &["constnet_infer_wide", "constnet_infer_mixed"]),
+    ("constnet-firmware", &["constnet_infer"]),
+];
+
+/// Runs every check for `target` once (the target's test and the README check share it):
+/// `Ok(None)` if a tool is missing (and not required), `Err` with the failure otherwise.
+fn target_figures(target: &'static str) -> Result<&'static Figures, String> {
+    static M4_FIGURES: OnceLock<Result<Option<Figures>, String>> = OnceLock::new();
+    static M0_FIGURES: OnceLock<Result<Option<Figures>, String>> = OnceLock::new();
+    let cell = if target == M4 { &M4_FIGURES } else { &M0_FIGURES };
+    let result = cell.get_or_init(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| measure(target))).map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        })
+    });
+    match result {
+        Ok(Some(figures)) => Ok(figures),
+        Ok(None) => Err(String::new()),
+        Err(e) => Err(format!("the {target} firmware checks failed: {e}")),
+    }
+}
+
+fn measure(target: &'static str) -> Option<Figures> {
+    need(
+        &format!("the `{target}` target"),
+        has_target(target),
+        &format!("install it with `rustup target add {target}`"),
+    )?;
+    let bin = build(target);
+    let (infer_elf, wide_elf, full_elf) = (bin.join("infer"), bin.join("wide"), bin.join("constnet-firmware"));
+    let (infer, wide, full) =
+        (Elf::read(&infer_elf).unwrap(), Elf::read(&wide_elf).unwrap(), Elf::read(&full_elf).unwrap());
+    for (elf, what) in [(&infer, "infer"), (&full, "constnet-firmware")] {
+        check_in_flash(elf, "CIRCLES", <Circles as Network<f32, 2, 1>>::PARAM_BYTES, what);
+    }
+    check_in_flash(&wide, "WIDE", <Wide as Network<f32, 8, 10>>::PARAM_BYTES, "wide");
+    check_in_flash(&wide, "MIXED", <Mixed as Network<f32, 3, 4>>::PARAM_BYTES, "wide");
+    if target == M4 {
+        assert!(
+            infer.flash() <= INFER_FLASH_BUDGET,
+            "the inference firmware needs {} bytes of flash, over the budget of {INFER_FLASH_BUDGET}",
+            infer.flash()
         );
-        if kind == 2 {
-            // SHT_SYMTAB: 16-byte entries, names in the linked string table.
-            let names = u32_at(header(link) + 16) as usize;
-            for s in (offset..offset + size as usize).step_by(16) {
-                symbols.push((cstr(names + u32_at(s) as usize), u32_at(s + 4), u32_at(s + 8)));
-            }
+    }
+
+    need(
+        "llvm-objdump",
+        objdump().is_some(),
+        "install it with `apt-get install llvm` or `rustup component add llvm-tools`",
+    )?;
+    let mut code = BTreeMap::new();
+    for (program, entries) in ENTRIES {
+        let elf = bin.join(program);
+        let checked = check_no_panic(&objdump().unwrap(), &elf, entries, Some("constnet_panic_canary"))
+            .unwrap_or_else(|e| panic!("{target} {program}: {e}"));
+        for c in checked {
+            println!(
+                "{target} {program}: no panic reachable from {}: {} bytes of code in {:?}",
+                c.entry, c.code_bytes, c.reachable
+            );
+            code.insert(*entries.iter().find(|e| **e == c.entry).unwrap(), c.code_bytes);
         }
-        sections.push((name, flags, addr, size));
     }
-    Elf { sections, symbols }
-}
 
-impl Elf {
-    fn size(&self, name: &str) -> usize {
-        self.sections.iter().find(|s| s.0 == name).map_or(0, |s| s.3 as usize)
-    }
-    /// Bytes in flash: everything loaded at a flash address, plus `.data`'s initial values.
-    fn flash(&self) -> usize {
-        ["vector_table", "text", "rodata", "data"].iter().map(|s| self.size(&format!(".{s}"))).sum()
-    }
-    /// Static RAM: `.data`, `.bss`, `.uninit`.
-    fn ram(&self) -> usize {
-        [".data", ".bss", ".uninit"].iter().map(|s| self.size(s)).sum()
-    }
-    fn table(&self) -> String {
-        format!(
-            ".vector_table {:>6}  .text {:>6}  .rodata {:>6}  .data {:>4}  .bss {:>5}  | flash {:>6} B, static RAM {:>5} B",
-            self.size(".vector_table"),
-            self.size(".text"),
-            self.size(".rodata"),
-            self.size(".data"),
-            self.size(".bss"),
-            self.flash(),
-            self.ram()
-        )
-    }
-    fn symbol(&self, name: &str) -> Option<(u32, u32)> {
-        self.symbols.iter().find(|s| s.0 == name).map(|s| (s.1, s.2))
-    }
-}
-
-/// The circles weights are in `.rodata`, in flash: not copied to RAM.
-fn check_weights_in_flash(elf: &Elf, what: &str) {
-    let (addr, size) = elf.symbol("CIRCLES").unwrap_or_else(|| panic!("{what}: no CIRCLES symbol"));
-    assert_eq!(size as usize, 117 * 4, "{what}: CIRCLES has {size} bytes");
-    let rodata = elf.sections.iter().find(|s| s.0 == ".rodata").unwrap();
-    assert!(
-        addr >= rodata.2 && addr + size <= rodata.2 + rodata.3 && addr < 0x2000_0000,
-        "{what}: CIRCLES at {addr:#x} is not in .rodata ({:#x}+{:#x}) in flash",
-        rodata.2,
-        rodata.3
+    need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`")?;
+    // Inference only.
+    let run = qemu(&infer_elf, target);
+    check_circles(&run, target);
+    let stack_infer = run.stack("inference");
+    // Wide layers.
+    let run = qemu(&wide_elf, target);
+    check_wide(&run, target);
+    let wide_run = run;
+    // Both parts.
+    let run = qemu(&full_elf, target);
+    println!(
+        "--- constnet-firmware on QEMU {} ({target}), {:.2} s wall-clock ---\n{}---",
+        machine(target)[1],
+        run.wall.as_secs_f64(),
+        run.stdout
     );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Panic reachability: the call graph of the linked binary, from llvm-objdump's disassembly.
-
-/// Functions (by start address) with their names, direct call/branch targets, and any indirect
-/// branch (which would make the walk incomplete).
-struct CallGraph {
-    names: BTreeMap<u32, String>,
-    edges: BTreeMap<u32, BTreeSet<u32>>,
-    indirect: BTreeMap<u32, Vec<String>>,
-}
-
-fn call_graph(objdump: &Path, elf: &Path) -> CallGraph {
-    let out = Command::new(objdump).args(["-d", "-C", "--no-show-raw-insn"]).arg(elf).output().unwrap();
-    assert!(out.status.success(), "llvm-objdump failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut names = BTreeMap::new();
-    let mut branches: Vec<(u32, u32)> = Vec::new(); // (function, target)
-    let mut indirect: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    let mut current = None;
-    for line in text.lines() {
-        // `000001a0 <constnet_infer>:` starts a function; `<$d>:`/`<$t>:` only mark data and
-        // code inside one (ARM mapping symbols).
-        if let Some((addr, rest)) = line.split_once(" <")
-            && let Some(name) = rest.strip_suffix(">:")
-            && let Ok(addr) = u32::from_str_radix(addr.trim(), 16)
-        {
-            if !name.starts_with('$') {
-                names.insert(addr, name.to_string());
-                current = Some(addr);
-            }
-            continue;
-        }
-        let Some(func) = current else { continue };
-        // `     1a4:      	bl	0x12c <foo>`: mnemonic and operands, tab-separated.
-        let mut parts = line.split('\t').map(str::trim).filter(|p| !p.is_empty()).skip(1);
-        let (Some(mnemonic), operands) = (parts.next(), parts.next().unwrap_or("")) else { continue };
-        // Without the width suffix (`.w`/`.n`) and the condition (`bne` → `b`, `bxls` → `bx`).
-        let m = mnemonic.split('.').next().unwrap_or(mnemonic);
-        let base = |stem: &str| m == stem || m.strip_prefix(stem).is_some_and(|c| CONDITIONS.contains(&c));
-        let writes_pc = operands.starts_with("pc,") && !m.starts_with("cmp");
-        if (base("bx") || base("blx")) && operands != "lr" || (base("mov") || base("ldr")) && writes_pc {
-            indirect.entry(func).or_default().push(format!("{mnemonic} {operands}"));
-        } else if (base("b") || base("bl") || m == "cbz" || m == "cbnz")
-            && let Some(target) = operands
-                .split_whitespace()
-                .find_map(|t| t.strip_prefix("0x").and_then(|h| u32::from_str_radix(h, 16).ok()))
-        {
-            branches.push((func, target));
-        }
-    }
-    // A branch's target belongs to the function with the greatest start at or below it.
-    let mut edges: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    for (func, target) in branches {
-        if let Some((&callee, _)) = names.range(..=target).next_back()
-            && callee != func
-        {
-            edges.entry(func).or_default().insert(callee);
-        }
-    }
-    CallGraph { names, edges, indirect }
-}
-
-impl CallGraph {
-    /// Every function reachable from `entry` (names and start addresses), and the indirect
-    /// branches among them.
-    fn reachable(&self, entry: &str) -> (Vec<String>, Vec<String>, BTreeSet<u32>) {
-        let start = self.names.iter().find(|(_, n)| *n == entry).map(|(a, _)| *a);
-        let start = start.unwrap_or_else(|| panic!("no function `{entry}` in the disassembly"));
-        let (mut seen, mut todo) = (BTreeSet::from([start]), vec![start]);
-        while let Some(f) = todo.pop() {
-            for &g in self.edges.get(&f).into_iter().flatten() {
-                if seen.insert(g) {
-                    todo.push(g);
-                }
-            }
-        }
-        let names = seen.iter().map(|a| self.names[a].clone()).collect();
-        let indirect = seen.iter().flat_map(|a| self.indirect.get(a).into_iter().flatten().cloned()).collect();
-        (names, indirect, seen)
-    }
-}
-
-/// ARM condition codes, as suffixes of branch mnemonics.
-const CONDITIONS: [&str; 16] =
-    ["eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"];
-
-/// Names that mean a panic can happen.
-fn is_panic(name: &str) -> bool {
-    [
-        "panic",
-        "unwrap_failed",
-        "expect_failed",
-        "slice_index",
-        "slice_end_index",
-        "slice_start_index",
-        "unreachable",
-        "rust_begin_unwind",
-        "abort",
-    ]
-    .iter()
-    .any(|p| name.contains(p))
-}
-
-/// Checks that nothing reachable from `constnet_infer` can panic, and that the same walk does
-/// find the panic in `constnet_panic_canary` (so the check can fail). Returns the reachable
-/// functions and their total code size.
-fn check_no_panic(objdump: &Path, elf_path: &Path, what: &str) -> (Vec<String>, usize) {
-    let graph = call_graph(objdump, elf_path);
-    let (reachable, indirect, addresses) = graph.reachable("constnet_infer");
-    let panics: Vec<_> = reachable.iter().filter(|n| is_panic(n)).collect();
-    assert!(panics.is_empty(), "{what}: panics reachable from constnet_infer: {panics:?}\nreachable: {reachable:#?}");
+    check_circles(&run, target);
+    // `include_model!` decoded on the device what `from_bytes` decodes on the host: encoding the
+    // device's `static` again gives the file back, byte for byte.
+    let committed = std::fs::read(root().join(CIRCLES_FILE)).unwrap();
     assert!(
-        indirect.is_empty(),
-        "{what}: indirect branches reachable from constnet_infer (cannot be followed): {indirect:?}"
+        hex_bytes(run.get("circles", &[], "model")) == committed,
+        "{target}: the weights include_model! decoded do not encode back to {CIRCLES_FILE}"
     );
-    let (canary, _, _) = graph.reachable("constnet_panic_canary");
-    assert!(
-        canary.iter().any(|n| n.contains("panic_bounds_check")),
-        "{what}: the walk did not find the canary's panic_bounds_check; the checker is broken: {canary:?}"
-    );
-    // Code size: Thumb function symbols carry the address with bit 0 set.
-    let symbols: BTreeMap<u32, u32> =
-        elf(elf_path).symbols.iter().map(|s| (s.1 & !1, s.2)).filter(|s| s.1 > 0).collect();
-    let code = addresses.iter().map(|a| symbols.get(a).copied().unwrap_or(0) as usize).sum();
-    (reachable, code)
+    let (xor_epochs, xor_loss, trainer_adam) = check_training(&run, target);
+    let stack_size = run.number("bill", &[], "stack_size") as usize;
+    let (stack_baseline, stack_inference, stack_training) =
+        (run.stack("baseline"), run.stack("inference"), run.stack("training"));
+    assert!(stack_baseline < stack_inference && stack_inference < stack_training && stack_training < stack_size);
+
+    if target == M4 {
+        // A fault exits instead of hanging: the FPU build on a Cortex-M3 without FPU (lm3s6965evb)
+        // faults at its first float instruction, and the HardFault handler exits with 102.
+        let (fault, stderr) = boot(&infer_elf, &["-machine", "lm3s6965evb"]);
+        assert_eq!(fault.status, Some(102), "expected the HardFault exit:\n{}\n{stderr}", fault.stdout);
+        assert!(stderr.contains("HardFault"), "{stderr}");
+        println!("{target}: on a Cortex-M3 without FPU the firmware faults and exits with 102 (HardFault handler)");
+    }
+    Some(Figures {
+        infer: Sizes::of(&infer),
+        wide: Sizes::of(&wide),
+        full: Sizes::of(&full),
+        code,
+        stack_baseline,
+        stack_inference,
+        stack_training,
+        stack_infer,
+        stack_wide: wide_run.stack("wide"),
+        stack_mixed: wide_run.stack("mixed"),
+        circles_instructions: run.instructions_per_call("circles"),
+        wide_instructions: wide_run.instructions_per_call("wide"),
+        mixed_instructions: wide_run.instructions_per_call("mixed"),
+        xor_instructions: instructions(&run, run.number("xor", &[], "ticks")),
+        xor_epochs,
+        xor_loss,
+        trainer_adam,
+    })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Comparing a full firmware run (both parts) with the host.
+/// Compares the `wide` program's outputs with the host's.
+fn check_wide(run: &Run, target: &str) {
+    let values =
+        |line: &BTreeMap<&str, &str>| line["y"].split(',').map(|h| f32::from_bits(hex_u32(h))).collect::<Vec<_>>();
+    let (wide, mixed) = (shared::wide(), shared::mixed());
+    let lines = run.all("wide");
+    assert_eq!(lines.len(), WIDE_INPUTS.len(), "{}", run.stdout);
+    for (i, (x, line)) in WIDE_INPUTS.iter().zip(&lines).enumerate() {
+        compare(&format!("{target}: Wide, input {i}"), &values(line), &wide.forward(x));
+    }
+    let lines = run.all("mixed");
+    assert_eq!(lines.len(), MIXED_INPUTS.len(), "{}", run.stdout);
+    for (i, (x, line)) in MIXED_INPUTS.iter().zip(&lines).enumerate() {
+        compare(&format!("{target}: Mixed, input {i}"), &values(line), &mixed.forward(x));
+    }
+    // The outputs are probability distributions, and not all the same (the inputs matter).
+    let sums: Vec<f32> = lines.iter().map(|l| values(l).iter().sum()).collect();
+    assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-5), "{sums:?}");
+    assert!(lines.windows(2).any(|w| w[0]["y"] != w[1]["y"]), "Mixed gives the same output for every input");
+    println!("{target}: wide: Wide and Mixed outputs equal the host's");
+}
 
-/// Checks the memory bill, part 1 and part 2 of a `constnet-firmware` run against the host;
-/// returns the report lines.
-fn check_full_run(run: &Run, target: &str) -> Vec<String> {
-    let mut report = Vec::new();
+/// Checks the memory bill and part 2 of a `constnet-firmware` run against the host; returns the
+/// epochs, the loss and the size of a trainer on the device.
+fn check_training(run: &Run, target: &str) -> (usize, f64, usize) {
     // The memory bill the device computed is the host's (all of it is target-independent except
     // the trainer, whose settings hold pointer-sized fields).
+    for (key, host) in bill() {
+        assert_eq!(run.number("bill", &[], key) as usize, host, "{target}: memory bill: {key}");
+    }
+    let host: XorRun = shared::train_xor().unwrap();
+    assert!(host.solved, "the host run did not solve XOR in {} epochs", host.epochs);
+    let epochs = run.number("xor", &[], "epochs") as usize;
+    assert_eq!(epochs, host.epochs, "{target}: device and host trained for different numbers of epochs");
+    assert_eq!(run.get("xor", &[], "solved"), "1");
+    let loss = f64::from_bits(u64::from_str_radix(run.get("xor", &[], "loss").trim_start_matches("0x"), 16).unwrap());
+    assert!((loss - host.loss).abs() <= f64::from(TOLERANCE), "{target}: loss: device {loss}, host {}", host.loss);
+    if portable() {
+        assert_eq!(loss.to_bits(), host.loss.to_bits(), "{target}: loss not bit-identical: {loss} vs {}", host.loss);
+    }
+    let outputs: Vec<f32> = run.get("xor", &[], "outputs").split(',').map(|h| f32::from_bits(hex_u32(h))).collect();
+    compare(&format!("{target}: XOR outputs"), &outputs, &host.outputs);
+    let weights = hex_bytes(run.get("xor", &[], "weights"));
+    // The device's weights arrive in the model byte format: decode them as such.
+    let device_net = Xor::from_bytes(&weights).expect("the device's weights are a valid Xor model");
+    for t in 0..<Xor as Parameters<f32>>::TENSORS {
+        compare(&format!("{target}: XOR weights, tensor {t}"), device_net.tensor(t), host.net.tensor(t));
+    }
+    println!(
+        "{target}: XOR trained on the device: {epochs} epochs, loss {loss:.6}, outputs and all {} weights equal the \
+         host's{}",
+        Xor::PARAMS,
+        if portable() { " bit for bit" } else { " within 1e-6" }
+    );
+    (epochs, loss, run.number("bill", &[], "trainer_adam") as usize)
+}
+
+/// The circles network's memory bill (f32), as the host computes it; the device prints the same
+/// keys.
+fn bill() -> [(&'static str, usize); 7] {
     type C = Circles;
-    let bill = [
+    [
         ("params", <C as Network<f32, 2, 1>>::PARAM_BYTES),
         ("inference_scratch", <C as Network<f32, 2, 1>>::INFERENCE_SCRATCH_BYTES),
         ("tape", <C as Network<f32, 2, 1>>::TAPE_BYTES),
         ("train_scratch", <C as Network<f32, 2, 1>>::TRAIN_SCRATCH_BYTES),
-        ("sgd_state", constnet::memory::optimizer_state_bytes::<f32, C, constnet::optim::Sgd>()),
+        ("sgd_state", constnet::memory::optimizer_state_bytes::<f32, C, Sgd>()),
         ("adam_state", constnet::memory::optimizer_state_bytes::<f32, C, Adam>()),
         ("model", C::BYTES),
-    ];
-    for (key, host) in bill {
-        assert_eq!(run.get("bill", key), host.to_string(), "{target}: memory bill: {key}");
-    }
-
-    // Part 1: inference from flash.
-    let identical = check_circles(run, target);
-    report.push(format!(
-        "part 1 (inference from flash): {identical}/{} outputs bit-identical to the host (tolerance {TOLERANCE:e})",
-        POINTS.len()
-    ));
-    assert_eq!(identical, POINTS.len(), "{target}: not bit-identical although both sides use libm");
-
-    // Part 2: the same training run on both sides.
-    let host: XorRun = shared::train_xor().unwrap();
-    assert!(host.solved, "the host run did not solve XOR in {} epochs", host.epochs);
-    let epochs: usize = run.get("xor", "epochs").parse().unwrap();
-    assert_eq!(epochs, host.epochs, "{target}: device and host trained for different numbers of epochs");
-    assert_eq!(run.get("xor", "solved"), "1");
-    let loss = f64::from_bits(u64::from_str_radix(run.get("xor", "loss").trim_start_matches("0x"), 16).unwrap());
-    assert!((loss - host.loss).abs() <= f64::from(TOLERANCE), "{target}: loss: device {loss}, host {}", host.loss);
-    let outputs: Vec<f32> = run.get("xor", "outputs").split(',').map(|h| f32::from_bits(hex_u32(h))).collect();
-    for (d, h) in outputs.iter().zip(host.outputs) {
-        assert!((d - h).abs() <= TOLERANCE, "{target}: xor outputs: device {outputs:?}, host {:?}", host.outputs);
-    }
-    let weights_hex = run.get("xor", "weights");
-    let weights: Vec<u8> =
-        (0..weights_hex.len()).step_by(2).map(|i| u8::from_str_radix(&weights_hex[i..i + 2], 16).unwrap()).collect();
-    // The device's weights arrive in the model byte format: decode them as such.
-    let device_net = Xor::from_bytes(&weights).expect("the device's weights are a valid Xor model");
-    let mut max_diff = 0.0f32;
-    for t in 0..<Xor as Parameters<f32>>::TENSORS {
-        for (d, h) in device_net.tensor(t).iter().zip(host.net.tensor(t)) {
-            max_diff = max_diff.max((d - h).abs());
-        }
-    }
-    assert!(max_diff <= TOLERANCE, "{target}: xor weights differ by up to {max_diff:e}");
-    let mut host_weights = [0u8; Xor::BYTES];
-    host.net.to_bytes(&mut host_weights).unwrap();
-    let weights_identical = weights == host_weights;
-    let outputs_identical = outputs.iter().zip(host.outputs).all(|(d, h)| d.to_bits() == h.to_bits());
-    let loss_identical = loss.to_bits() == host.loss.to_bits();
-    report.push(format!(
-        "part 2 (XOR trained on the device): solved after {epochs} epochs on device and host, loss {loss:.6} \
-         (host {:.6}); bit-identical: weights {weights_identical}, outputs {outputs_identical}, loss \
-         {loss_identical}; largest weight difference {max_diff:e}",
-        host.loss
-    ));
-    let (ticks, per_million) = training_ticks(run);
-    report.push(format!(
-        "part 2 time: {ticks} SysTick ticks; a calibration loop of 10^6 instructions took {per_million} ticks, so \
-         training took about {:.2} M instructions (QEMU -icount shift=0); whole QEMU run {:.2} s wall-clock",
-        ticks as f64 / per_million as f64,
-        run.wall.as_secs_f64()
-    ));
-    let stack_size: usize = run.get("bill", "stack_size").parse().unwrap();
-    let (baseline, inference, training) = (run.stack("baseline"), run.stack("inference"), run.stack("training"));
-    assert!(baseline < inference && inference < training && training < stack_size);
-    report.push(format!(
-        "stack high-water marks (bytes from the top of the stack, {stack_size} available): baseline {baseline}, \
-         part 1 {inference} (+{} over baseline), part 2 {training} (+{})",
-        inference - baseline,
-        training - baseline
-    ));
-    assert!(
-        weights_identical && outputs_identical && loss_identical,
-        "{target}: within tolerance but not bit-identical although both sides use libm"
-    );
-    report
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
 // The tests.
 
-/// Cortex-M4F: both parts in QEMU and compared with the host; sizes and flash budget; weights in
-/// flash; no panic reachable from inference.
+/// Cortex-M4F: all three programs in QEMU compared with the host; sizes and flash budget;
+/// weights in flash; no panic reachable from inference; the HardFault exit.
 #[test]
 fn cortex_m4f_firmware_in_qemu_matches_the_host() {
-    if need(&format!("the `{M4}` target"), has_target(M4), &format!("install it with `rustup target add {M4}`"))
-        .is_err()
-    {
-        return;
+    match target_figures(M4) {
+        Ok(f) => println!(
+            "{M4}: infer {} bytes of flash (budget {INFER_FLASH_BUDGET}); {} instructions per circles inference",
+            f.infer.flash, f.circles_instructions
+        ),
+        Err(e) if e.is_empty() => {}
+        Err(e) => panic!("{e}"),
     }
-    let build = build(M4).as_ref().unwrap_or_else(|e| panic!("{e}"));
-    println!("firmware build ({M4}, release): {:.1} s", build.seconds);
-    let firmware = build.firmware.as_ref().unwrap();
-    let (full, infer) = (elf(firmware), elf(&build.infer));
-    println!("sizes, {M4}:");
-    println!("  constnet-firmware (both parts, float printing): {}", full.table());
-    println!("  infer (inference only, hex printing):            {}", infer.table());
-    check_weights_in_flash(&full, "constnet-firmware");
-    check_weights_in_flash(&infer, "infer");
-    assert!(
-        infer.flash() <= INFER_FLASH_BUDGET,
-        "the inference firmware needs {} bytes of flash, over the budget of {INFER_FLASH_BUDGET}",
-        infer.flash()
-    );
-    println!(
-        "  flash budget (infer): {} of {INFER_FLASH_BUDGET} bytes used, {} bytes to spare",
-        infer.flash(),
-        INFER_FLASH_BUDGET - infer.flash()
-    );
-
-    if need(
-        "llvm-objdump",
-        objdump().is_some(),
-        "install it with `apt-get install llvm` or `rustup component add llvm-tools`",
-    )
-    .is_ok()
-    {
-        let objdump = objdump().unwrap();
-        for (path, what) in [(&build.infer, "infer"), (firmware, "constnet-firmware")] {
-            let (reachable, code) = check_no_panic(&objdump, path, what);
-            println!(
-                "  no panic reachable from constnet_infer in {what}: it reaches {reachable:?}, {code} bytes of code \
-                 (+ {} bytes of weights)",
-                117 * 4
-            );
-        }
-    }
-
-    if need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`").is_err() {
-        return;
-    }
-    let run = qemu(firmware, M4);
-    println!("--- constnet-firmware on QEMU mps2-an386 ({M4}) ---\n{}---", run.stdout);
-    for line in check_full_run(&run, M4) {
-        println!("{M4}: {line}");
-    }
-    // A fault exits instead of hanging: the FPU build on a Cortex-M3 without FPU (lm3s6965evb)
-    // faults at its first float instruction, and the HardFault handler exits with 102.
-    let (fault, stderr) = boot(&build.infer, &["-machine", "lm3s6965evb"]);
-    assert_eq!(fault.status, Some(102), "expected the HardFault exit:\n{}\n{stderr}", fault.stdout);
-    assert!(stderr.contains("HardFault"), "{stderr}");
-    println!("{M4}: on a Cortex-M3 without FPU the firmware faults and exits with 102 (HardFault handler)");
-
-    let run = qemu(&build.infer, M4);
-    check_circles(&run, M4);
-    println!(
-        "{M4}: infer: outputs bit-identical to the host; inference stack high-water {} bytes; QEMU {:.2} s",
-        run.stack("inference"),
-        run.wall.as_secs_f64()
-    );
 }
 
-/// Cortex-M0 (no FPU, soft float): the library and both firmware programs built for
-/// `thumbv6m-none-eabi` and booted on QEMU's BBC micro:bit board.
+/// Cortex-M0 (no FPU, soft float): the same on QEMU's BBC micro:bit board.
 #[test]
 fn cortex_m0_firmware_in_qemu_matches_the_host() {
-    if need(&format!("the `{M0}` target"), has_target(M0), &format!("install it with `rustup target add {M0}`"))
-        .is_err()
-    {
-        return;
+    match target_figures(M0) {
+        Ok(f) => println!(
+            "{M0}: infer {} bytes of flash; {} instructions per circles inference",
+            f.infer.flash, f.circles_instructions
+        ),
+        Err(e) if e.is_empty() => {}
+        Err(e) => panic!("{e}"),
     }
-    let build = build(M0).as_ref().unwrap_or_else(|e| panic!("{e}"));
-    let firmware = build.firmware.as_ref().unwrap();
-    println!("firmware build ({M0}, release): {:.1} s", build.seconds);
-    println!("sizes, {M0}:");
-    println!("  constnet-firmware: {}", elf(firmware).table());
-    println!("  infer:             {}", elf(&build.infer).table());
-    check_weights_in_flash(&elf(&build.infer), "infer (M0)");
-    if need(
-        "llvm-objdump",
-        objdump().is_some(),
-        "install it with `apt-get install llvm` or `rustup component add llvm-tools`",
-    )
-    .is_ok()
-    {
-        let (_, code) = check_no_panic(&objdump().unwrap(), &build.infer, "infer (M0)");
-        println!("  no panic reachable from constnet_infer in infer ({M0}); {code} bytes of code");
-    }
+}
 
-    if need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`").is_err() {
-        return;
+// ---------------------------------------------------------------------------------------------
+// The template: the README's recipe for a firmware crate of your own.
+
+/// The template's files that the README shows verbatim, each after a line
+/// `<!-- examples/firmware-template/<file> -->`.
+const TEMPLATE_FILES: [&str; 4] = ["Cargo.toml", ".cargo/config.toml", "memory.x", "src/main.rs"];
+
+/// Builds and runs the template with `cargo run --release` from its directory (its own
+/// `.cargo/config.toml`: target, QEMU runner, linker script), once; returns its flash sizes.
+fn template_figures() -> Result<&'static Sizes, String> {
+    static FIGURES: OnceLock<Result<Option<Sizes>, String>> = OnceLock::new();
+    let result = FIGURES.get_or_init(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(run_template)).map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        })
+    });
+    match result {
+        Ok(Some(sizes)) => Ok(sizes),
+        Ok(None) => Err(String::new()),
+        Err(e) => Err(format!("the firmware template failed: {e}")),
     }
-    let run = qemu(&build.infer, M0);
-    assert_eq!(run.stdout.lines().next(), Some(format!("target {M0}").as_str()));
-    check_circles(&run, M0);
-    println!(
-        "{M0}: infer on microbit: outputs bit-identical to the host; inference stack high-water {} bytes",
-        run.stack("inference")
+}
+
+fn run_template() -> Option<Sizes> {
+    need(&format!("the `{M4}` target"), has_target(M4), &format!("install it with `rustup target add {M4}`"))?;
+    need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`")?;
+    let dir = template_dir();
+    // `timeout` (coreutils) signals its whole process group, so it also ends the QEMU that
+    // cargo starts as the runner; it exits with 124 if it had to. The build is not timed out.
+    let build = cargo_in(&dir).args(["build", "--release"]).output().expect("run cargo");
+    assert!(build.status.success(), "template build failed:\n{}", String::from_utf8_lossy(&build.stderr));
+    let mut run = Command::new("timeout");
+    run.current_dir(&dir).arg(QEMU_TIMEOUT.as_secs().to_string()).arg(cargo()).args(["run", "--release"]);
+    let (run, stderr) = run_with_timeout(isolate(&mut run));
+    assert_eq!(run.status, Some(0), "`cargo run --release` in {} failed:\n{}\n{stderr}", dir.display(), run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let points = [[0.1, 0.1], [0.0, -0.5], [1.0, 0.0], [-0.7, -0.7]];
+    assert_eq!(lines.len(), points.len(), "{}", run.stdout);
+    for (x, line) in points.iter().zip(lines) {
+        let fields: BTreeMap<&str, &str> = line.split_whitespace().filter_map(|kv| kv.split_once('=')).collect();
+        let p = f32::from_bits(hex_u32(fields["p"]));
+        compare(&format!("template: point {x:?}"), &[p], &committed_circles().forward(x));
+        assert_eq!(fields["inner"], (p >= 0.5).to_string());
+    }
+    println!("template: `cargo run --release` built it and QEMU ran it; outputs equal the host's\n{}", run.stdout);
+    Some(Sizes::of(&Elf::read(&dir.join("target").join(M4).join("release/firmware-template")).unwrap()))
+}
+
+/// The firmware template builds for the Cortex-M4F and runs in QEMU with nothing but its own
+/// files, its outputs equal the host's, and the README shows its files as they are.
+#[test]
+fn firmware_template_builds_runs_and_is_the_readme_recipe() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for file in TEMPLATE_FILES {
+        let marker = format!("<!-- examples/firmware-template/{file} -->");
+        let after = readme.split_once(&marker).unwrap_or_else(|| panic!("README: no `{marker}` line")).1;
+        let block = after
+            .trim_start_matches('\n')
+            .strip_prefix("```")
+            .and_then(|b| b.split_once('\n'))
+            .and_then(|(_, b)| b.split_once("\n```\n"))
+            .unwrap_or_else(|| panic!("README: no fenced code block right after `{marker}`"))
+            .0;
+        let actual = std::fs::read_to_string(template_dir().join(file)).unwrap();
+        assert_eq!(
+            format!("{block}\n"),
+            actual,
+            "README: the block after `{marker}` differs from examples/firmware-template/{file}; copy the file into it"
+        );
+    }
+    match template_figures() {
+        Ok(sizes) => println!("template: {} bytes of flash", sizes.flash),
+        Err(e) if e.is_empty() => {}
+        Err(e) => panic!("{e}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The README's figures.
+
+/// `1234567` as `1 234 567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` as lines of at most 100 characters (words permitting), every line after the first
+/// indented by `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.trim_start().is_empty() && line.chars().count() + 1 + word.chars().count() > 100 {
+            out.push_str(&line);
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if !line.trim_start().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// The README's generated figures, in Markdown.
+fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
+    let mut s = String::new();
+    s.push_str(&wrap(
+        &format!(
+            "Measured by `cargo test --test firmware` (release, `opt-level = \"s\"`, LTO, {rustc}); it fails when \
+             this text differs from what it measured, and `{README_COMMAND}` rewrites it."
+        ),
+        0,
+    ));
+    s.push('\n');
+    s.push_str("| program | core | `.vector_table` | `.text` | `.rodata` | `.data` | `.bss` | flash |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|\n");
+    let rows: [(&str, &str, &Sizes); 7] = [
+        ("`infer` (circles, hex output)", "M4F", &m4.infer),
+        ("`infer`", "M0", &m0.infer),
+        ("`wide` (`Wide` and `Mixed`, hex output)", "M4F", &m4.wide),
+        ("`wide`", "M0", &m0.wide),
+        ("`constnet-firmware` (both parts, float output)", "M4F", &m4.full),
+        ("`constnet-firmware`", "M0", &m0.full),
+        ("`firmware-template` (the recipe below)", "M4F", template),
+    ];
+    for (k, (program, core, z)) in rows.into_iter().enumerate() {
+        // The first row is the one the flash budget applies to.
+        let flash = if k == 0 { format!("**{}**", z.flash) } else { z.flash.to_string() };
+        let _ = writeln!(
+            s,
+            "| {program} | {core} | {} | {} | {} | {} | {} | {flash} |",
+            z.vector_table, z.text, z.rodata, z.data, z.bss
+        );
+    }
+    let circles_code = m4.code["constnet_infer"];
+    let weights = <Circles as Network<f32, 2, 1>>::PARAM_BYTES;
+    s.push('\n');
+    s.push_str(&wrap(
+        &format!(
+            "- **Flash budget.** `infer` on the Cortex-M4F must fit in {INFER_FLASH_BUDGET} bytes, or the check fails: \
+             it uses {}, leaving {} spare. The network accounts for {} of them: {circles_code} bytes of code reachable \
+             from `constnet_infer` and {weights} bytes of weights (M0: {} bytes of code, soft floats included). Most \
+             of the rest is the vector table and the integer formatting used for printing.",
+            m4.infer.flash,
+            INFER_FLASH_BUDGET - m4.infer.flash,
+            circles_code + weights,
+            m0.code["constnet_infer"],
+        ),
+        2,
+    ));
+    s.push_str(&wrap(
+        "- **Per core**, in QEMU (`-icount shift=0`: one instruction per nanosecond of the clock SysTick counts, \
+         calibrated against a loop of 10⁶ instructions). Stack high-water marks are measured by painting the stack \
+         and finding the deepest word written, in bytes from its top:",
+        2,
+    ));
+    s.push('\n');
+    s.push_str("  | measured | Cortex-M4F | Cortex-M0 |\n  |---|---|---|\n");
+    let params = |n: usize| n / 4;
+    let instruction_rows = [
+        (
+            format!("instructions per inference, circles ({} parameters)", params(weights)),
+            m4.circles_instructions,
+            m0.circles_instructions,
+        ),
+        (
+            format!(
+                "instructions per inference, `Wide` ({} parameters)",
+                params(<Wide as Network<f32, 8, 10>>::PARAM_BYTES)
+            ),
+            m4.wide_instructions,
+            m0.wide_instructions,
+        ),
+        (
+            format!(
+                "instructions per inference, `Mixed` ({} parameters)",
+                params(<Mixed as Network<f32, 3, 4>>::PARAM_BYTES)
+            ),
+            m4.mixed_instructions,
+            m0.mixed_instructions,
+        ),
+        (
+            format!(
+                "instructions to train XOR on the device ({} epochs, {} Adam steps)",
+                m4.xor_epochs,
+                4 * m4.xor_epochs
+            ),
+            m4.xor_instructions,
+            m0.xor_instructions,
+        ),
+    ];
+    for (what, a, b) in instruction_rows {
+        let _ = writeln!(s, "  | {what} | {} | {} |", grouped(a), grouped(b));
+    }
+    let stack_rows = [
+        ("stack, `constnet-firmware` baseline (`main`)", m4.stack_baseline, m0.stack_baseline, None),
+        (
+            "stack, part 1: circles inference",
+            m4.stack_inference,
+            m0.stack_inference,
+            Some((m4.stack_baseline, m0.stack_baseline)),
+        ),
+        (
+            "stack, part 2: XOR training",
+            m4.stack_training,
+            m0.stack_training,
+            Some((m4.stack_baseline, m0.stack_baseline)),
+        ),
+        ("stack, `infer`", m4.stack_infer, m0.stack_infer, None),
+        ("stack, `wide`: `Wide` inference", m4.stack_wide, m0.stack_wide, None),
+        ("stack, `wide`: `Mixed` inference", m4.stack_mixed, m0.stack_mixed, None),
+    ];
+    for (what, a, b, base) in stack_rows {
+        let (a, b) = match base {
+            Some((ba, bb)) => (format!("{a} (+{})", a - ba), format!("{b} (+{})", b - bb)),
+            None => (a.to_string(), b.to_string()),
+        };
+        let _ = writeln!(s, "  | {what} | {a} | {b} |");
+    }
+    let _ = writeln!(
+        s,
+        "  | code reachable from `constnet_infer_wide` / `constnet_infer_mixed` (bytes) | {} / {} | {} / {} |",
+        m4.code["constnet_infer_wide"],
+        m4.code["constnet_infer_mixed"],
+        m0.code["constnet_infer_wide"],
+        m0.code["constnet_infer_mixed"]
     );
-    let run = qemu(firmware, M0);
-    println!("--- constnet-firmware on QEMU microbit ({M0}) ---\n{}---", run.stdout);
-    for line in check_full_run(&run, M0) {
-        println!("{M0}: {line}");
+    s.push('\n');
+    s.push_str(&wrap(
+        &format!(
+            "- **Training on the device.** XOR is solved in {} epochs with a final mean loss of {:.4}, on both cores \
+             and on the host.",
+            m4.xor_epochs, m4.xor_loss
+        ),
+        2,
+    ));
+    s.push_str("- **The bill** of the circles network (f32), from the constants, which the device prints too:\n\n");
+    s.push_str("  | item | bytes |\n  |---|---|\n");
+    let b: BTreeMap<&str, usize> = bill().into_iter().collect();
+    let momentum = constnet::memory::optimizer_state_bytes::<f32, Circles, Momentum>();
+    let _ = writeln!(s, "  | parameters (`PARAM_BYTES`, a `static` in flash) | {} |", b["params"]);
+    let _ = writeln!(s, "  | model file (`Circles::BYTES`: header + parameters) | {} |", b["model"]);
+    let _ = writeln!(s, "  | inference scratch (widest layer's input + output) | {} |", b["inference_scratch"]);
+    let _ = writeln!(s, "  | training tape | {} |", b["tape"]);
+    let _ = writeln!(s, "  | training scratch (tape + gradients) | {} |", b["train_scratch"]);
+    let _ = writeln!(
+        s,
+        "  | optimizer state: SGD / momentum / Adam | {} / {momentum} / {} |",
+        b["sgd_state"], b["adam_state"]
+    );
+    let _ = writeln!(
+        s,
+        "  | a whole `Trainer` with Adam (gradients, state, snapshot, settings), on 32-bit | {} |",
+        m4.trainer_adam
+    );
+    assert_eq!(m4.trainer_adam, m0.trainer_adam, "a trainer's size differs between the two 32-bit cores");
+    s
+}
+
+/// The figures in the README's "Firmware" section are the measured ones.
+#[test]
+fn readme_firmware_figures_are_the_measured_ones() {
+    let (m4, m0, template) = match (target_figures(M4), target_figures(M0), template_figures()) {
+        (Ok(m4), Ok(m0), Ok(template)) => (m4, m0, template),
+        (a, b, c) => {
+            // A failure is reported by its own test; a skip was printed there.
+            let failed = [a.err(), b.err(), c.err()].into_iter().flatten().any(|e| !e.is_empty());
+            note(&format!(
+                "skipped: README firmware figures ({})",
+                if failed { "a firmware check failed" } else { "tools missing" }
+            ));
+            assert!(!failed || !require(), "the firmware checks failed, so the README's figures could not be measured");
+            return;
+        }
+    };
+    let rustc = Command::new("rustc").current_dir(firmware_dir()).arg("--version").output().unwrap();
+    let rustc = String::from_utf8_lossy(&rustc.stdout);
+    let rustc = rustc.split(" (").next().unwrap_or("").trim();
+    let fresh = render(m4, m0, template, rustc);
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (before, rest) =
+        readme.split_once(FIGURES_BEGIN).unwrap_or_else(|| panic!("README: no `{FIGURES_BEGIN}` line"));
+    let (current, after) = rest.split_once(FIGURES_END).unwrap_or_else(|| panic!("README: no `{FIGURES_END}` line"));
+    let fresh_block = format!("\n{fresh}");
+    if current == fresh_block {
+        println!("README firmware figures are current:\n{fresh}");
+    } else if std::env::var("CONSTNET_UPDATE_README").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, format!("{before}{FIGURES_BEGIN}{fresh_block}{FIGURES_END}{after}")).unwrap();
+        note(&format!("README.md: firmware figures rewritten:\n{fresh}"));
+    } else {
+        let (old, new): (Vec<&str>, Vec<&str>) = (current.lines().collect(), fresh_block.lines().collect());
+        let mut diff = String::new();
+        for k in 0..old.len().max(new.len()) {
+            let (a, b) = (old.get(k).copied().unwrap_or(""), new.get(k).copied().unwrap_or(""));
+            if a != b {
+                let _ = writeln!(diff, "README:   {a}\nmeasured: {b}");
+            }
+        }
+        panic!(
+            "the README's firmware figures differ from the measured ones; rewrite them with `{README_COMMAND}`.\n\
+             {diff}"
+        );
     }
 }

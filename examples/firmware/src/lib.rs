@@ -1,9 +1,11 @@
-//! constnet on a Cortex-M: the parts the two firmware binaries share.
+//! constnet on a Cortex-M: the parts the three firmware binaries share.
 //!
-//! - [`shared`]: the networks, inputs and XOR training run, compiled identically on the host;
+//! - [`shared`]: the networks, inputs and training runs, compiled identically on the host;
 //! - [`CIRCLES`]: the circles classifier trained on the host, decoded at compile time from
-//!   `circles.cnet` into a `static` in flash;
-//! - [`infer`]: the inference entry point whose call graph the host check proves panic-free;
+//!   `circles.cnet` into a `static` in flash; [`WIDE`] and [`MIXED`], built at compile time
+//!   from `const` weights;
+//! - [`constnet_infer`], [`constnet_infer_wide`], [`constnet_infer_mixed`]: the inference entry
+//!   points whose call graphs the host check proves panic-free;
 //! - [`stack`] and [`clock`]: stack painting and a SysTick instruction clock;
 //! - a HardFault handler that exits QEMU with status 102 instead of hanging.
 #![no_std]
@@ -15,7 +17,7 @@ pub mod shared;
 pub mod clock;
 pub mod stack;
 
-use shared::Circles;
+use shared::{Circles, Mixed, Wide};
 
 /// The circles classifier, trained on the host (`tests/firmware.rs`) and decoded by the compiler:
 /// its 117 weights are in `.rodata` (flash), not RAM. A corrupted or mismatched `circles.cnet`
@@ -29,6 +31,29 @@ pub static CIRCLES: Circles = constnet::include_model!(Circles, include_bytes!("
 #[inline(never)]
 #[unsafe(no_mangle)]
 pub fn constnet_infer(net: &Circles, x: &[f32; 2]) -> [f32; 1] {
+    net.forward(x)
+}
+
+/// The [`Wide`] network (layers of 8, 16, 21, 64, 100 and 13 inputs, softmax output), built at
+/// compile time from `const` weights ([`shared::wide`]), in `.rodata`.
+#[unsafe(no_mangle)]
+pub static WIDE: Wide = shared::wide();
+
+/// The [`Mixed`] network (the other activations, fast softmax output), built like [`WIDE`].
+#[unsafe(no_mangle)]
+pub static MIXED: Mixed = shared::mixed();
+
+/// Inference entry point of [`Wide`], like [`constnet_infer`].
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn constnet_infer_wide(net: &Wide, x: &[f32; 8]) -> [f32; 10] {
+    net.forward(x)
+}
+
+/// Inference entry point of [`Mixed`], like [`constnet_infer`].
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn constnet_infer_mixed(net: &Mixed, x: &[f32; 3]) -> [f32; 4] {
     net.forward(x)
 }
 

@@ -58,6 +58,9 @@ fn main() -> ! {
     }
     println!("stack part=baseline bytes={baseline}");
     println!("stack part=inference bytes={inference_stack}");
+    print_model();
+    let (calls, ticks) = time_inference();
+    println!("time part=circles calls={calls} ticks={ticks}");
 
     // Part 2: training on the device.
     stack::paint();
@@ -108,6 +111,37 @@ fn main() -> ! {
 #[inline(never)]
 fn part1() -> [f32; POINTS.len()] {
     POINTS.map(|(x, _)| constnet_infer(&CIRCLES, &x)[0])
+}
+
+/// Prints the weights the compiler decoded, encoded again, which the host compares with the
+/// file. Out of line, so that its buffer is not part of `main`'s stack frame.
+#[inline(never)]
+fn print_model() {
+    let mut model = [0u8; Circles::BYTES];
+    if CIRCLES.to_bytes(&mut model).is_err() {
+        process::exit(6);
+    }
+    print!("circles model=");
+    for byte in model {
+        print!("{byte:02x}");
+    }
+    println!();
+}
+
+/// Times this many passes over [`POINTS`] for the instructions per inference.
+const REPEAT: usize = 100;
+
+/// Runs `constnet_infer` [`REPEAT`] times on every point; returns the number of calls and the
+/// SysTick ticks they took.
+#[inline(never)]
+fn time_inference() -> (usize, u64) {
+    let start = clock::ticks();
+    for _ in 0..REPEAT {
+        for (x, _) in &POINTS {
+            core::hint::black_box(constnet_infer(core::hint::black_box(&CIRCLES), core::hint::black_box(x)));
+        }
+    }
+    (REPEAT * POINTS.len(), clock::ticks() - start)
 }
 
 /// Part 2: XOR initialised and trained on the device; returns the run and its duration in
