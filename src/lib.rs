@@ -83,6 +83,7 @@ pub use init::{Init, InitError};
 #[cfg(feature = "std")]
 pub use layer::HeapDense;
 pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, OutputLayer};
+pub use layer::{Gru, Lstm};
 pub use network::Network;
 pub use params::{Parameters, TensorInfo, TensorKind, TensorShape};
 pub use scalar::Scalar;
@@ -218,6 +219,7 @@ pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
     pub use crate::io::Model;
+    pub use crate::layer::{AllSteps, Gru, LastStep, Lstm};
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,

@@ -13,5 +13,6 @@ mod fast_paths;
 mod gradients;
 mod io;
 mod network;
+mod recurrent;
 mod seeds;
 mod training;
