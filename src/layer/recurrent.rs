@@ -210,7 +210,11 @@ pub(crate) fn gates<T: Scalar, const G: usize, const IN: usize, const H: usize>(
     b: &[[T; H]; G],
     x: &[T; IN],
 ) -> [[T; H]; G] {
-    core::array::from_fn(|g| mat_vec(&w[g], &b[g], x))
+    let mut z = [[T::ZERO; H]; G];
+    for ((zg, wg), bg) in z.iter_mut().zip(w).zip(b) {
+        *zg = mat_vec(wg, bg, x);
+    }
+    z
 }
 
 /// `out += Wᵀ·d` over all gates: `Σ_g Σ_j d_g[j]·W_g[j]`, one contiguous multiply-add per row.
