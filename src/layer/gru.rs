@@ -1,5 +1,5 @@
 use super::fingerprint::Fingerprint;
-use super::recurrent::{self as rec, LastStep, Readout};
+use super::recurrent::{self as rec, Exact, GateMath, LastStep, Readout};
 use super::{LayerShape, OutputLayer};
 use crate::io::{ConstDecode, ModelBytes};
 use crate::{Identity, Init, Layer, Parameters, Scalar, TensorInfo};
@@ -9,7 +9,8 @@ use rand::Rng;
 
 /// A gated recurrent unit (GRU) layer with PyTorch's equations, gate order and weight layout,
 /// run over `STEPS` time steps of `IN` values with `HIDDEN` units; `R` chooses what it gives
-/// ([`LastStep`], the default, or [`AllSteps`](super::AllSteps)).
+/// ([`LastStep`], the default, or [`AllSteps`](super::AllSteps)) and `F` how its gates' `σ` and
+/// `tanh` are evaluated ([`Exact`], the default, or [`Fast`](super::Fast)).
 ///
 /// At each step `t`, from the input `x_t` and the previous hidden state `h_{t−1}` (`h_0 = 0`):
 ///
@@ -38,6 +39,14 @@ use rand::Rng;
 ///   window from the state it is given, and [`Gru::with_steps`] moves trained weights from
 ///   one window length to another (the weights, and the model file's fingerprint, do not
 ///   depend on `STEPS`).
+///
+/// # Exact or fast gates
+/// With [`Exact`] the gates call the platform's `exp` and `tanh`, as PyTorch does (the tests
+/// match PyTorch to 1e−12 in `f64`); for small layers those calls are most of a step's time.
+/// With [`Fast`](super::Fast) (`Gru<IN, HIDDEN, STEPS, LastStep, Fast>`) they are constnet's
+/// branch-free approximations, which vectorise; in `f32` a step's output moves by less than
+/// 1e−6. The weights and the model fingerprint are the same, so a model trained with one runs
+/// with the other ([`Gru::with_steps`] converts).
 ///
 /// # Shapes
 /// | item | type | meaning |
@@ -99,7 +108,7 @@ use rand::Rng;
 /// assert!((last[0] - y[0]).abs() < 1e-6);
 /// # let _: &(GruState<f32, 8>, ()) = &state;
 /// ```
-pub struct Gru<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep> {
+pub struct Gru<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep, F = Exact> {
     /// `W_ir, W_iz, W_in`: PyTorch's `weight_ih_l0`, `[3·HIDDEN, IN]`.
     pub weight_ih: [[[T; IN]; HIDDEN]; 3],
     /// `W_hr, W_hz, W_hn`: PyTorch's `weight_hh_l0`, `[3·HIDDEN, HIDDEN]`.
@@ -108,7 +117,7 @@ pub struct Gru<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, 
     pub bias_ih: [[T; HIDDEN]; 3],
     /// `b_hr, b_hz, b_hn`: PyTorch's `bias_hh_l0`, `[3·HIDDEN]`.
     pub bias_hh: [[T; HIDDEN]; 3],
-    readout: PhantomData<fn() -> R>,
+    readout: PhantomData<fn() -> (R, F)>,
 }
 
 /// The state a [`Gru`] keeps between calls of [`Layer::forward_step`]: the hidden state `h`.
@@ -149,7 +158,7 @@ struct Step<T, const H: usize> {
     h: [T; H],
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Gru<T, IN, HIDDEN, STEPS, R> {
+impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Gru<T, IN, HIDDEN, STEPS, R, F> {
     /// A layer from PyTorch's four tensors, gate by gate (`r, z, n`); usable in `const` and
     /// `static` items.
     pub const fn from_parts(
@@ -162,11 +171,15 @@ impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Gru<T, IN, 
     }
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Gru<T, IN, HIDDEN, STEPS, R> {
-    /// The same weights in a layer over `S` steps with readout `R2`: e.g. a layer trained on
-    /// windows, `Gru<IN, HIDDEN, 20>`, as the streaming `Gru<IN, HIDDEN>` (`S = 1`).
+impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F: GateMath>
+    Gru<T, IN, HIDDEN, STEPS, R, F>
+{
+    /// The same weights in a layer over `S` steps with readout `R2` and gate functions `F2`
+    /// (usually inferred from where the result goes): e.g. a layer trained on windows,
+    /// `Gru<IN, HIDDEN, 20>`, as the streaming `Gru<IN, HIDDEN>` (`S = 1`), or as
+    /// `Gru<IN, HIDDEN, 1, LastStep, Fast>` to deploy with the fast gates.
     #[must_use]
-    pub const fn with_steps<const S: usize, R2>(&self) -> Gru<T, IN, HIDDEN, S, R2> {
+    pub const fn with_steps<const S: usize, R2, F2>(&self) -> Gru<T, IN, HIDDEN, S, R2, F2> {
         Gru::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
     }
 
@@ -194,14 +207,19 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Gru
         let gi = rec::gates(&self.weight_ih, &self.bias_ih, x);
         let gh = rec::gates(&self.weight_hh, &self.bias_hh, h);
         let mut s = Step { gates: [[T::ZERO; HIDDEN]; 3], hn: gh[2], h: [T::ZERO; HIDDEN] };
+        // One loop per gate: with `Fast` gates each loop vectorises.
+        let [r, z, n] = &mut s.gates;
         for j in 0..HIDDEN {
-            let r = rec::sigmoid(gi[0][j] + gh[0][j]);
-            let z = rec::sigmoid(gi[1][j] + gh[1][j]);
-            let n = r.mul_add(gh[2][j], gi[2][j]).tanh();
-            s.gates[0][j] = r;
-            s.gates[1][j] = z;
-            s.gates[2][j] = n;
-            s.h[j] = z.mul_add(h[j] - n, n);
+            r[j] = F::sigmoid(gi[0][j] + gh[0][j]);
+        }
+        for j in 0..HIDDEN {
+            z[j] = F::sigmoid(gi[1][j] + gh[1][j]);
+        }
+        for j in 0..HIDDEN {
+            n[j] = F::tanh(r[j].mul_add(gh[2][j], gi[2][j]));
+        }
+        for j in 0..HIDDEN {
+            s.h[j] = z[j].mul_add(h[j] - n[j], n[j]);
         }
         s
     }
@@ -260,16 +278,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Gru
     }
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout> LayerShape
-    for Gru<T, IN, HIDDEN, STEPS, R>
+impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, F> LayerShape
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     const INPUTS: usize = STEPS * IN;
     const OUTPUTS: usize = rec::outputs::<R>(STEPS, HIDDEN);
     const INVALID: Option<&'static str> = rec::check_widths(IN, HIDDEN, STEPS);
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Parameters<T>
-    for Gru<T, IN, HIDDEN, STEPS, R>
+impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Parameters<T>
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     const PARAMS: usize = 3 * HIDDEN * (IN + HIDDEN + 2);
     const TENSORS: usize = 4;
@@ -308,8 +326,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Par
     }
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, const X: usize, const Y: usize>
-    Layer<T, X, Y> for Gru<T, IN, HIDDEN, STEPS, R>
+impl<
+    T: Scalar,
+    const IN: usize,
+    const HIDDEN: usize,
+    const STEPS: usize,
+    R: Readout,
+    F: GateMath,
+    const X: usize,
+    const Y: usize,
+> Layer<T, X, Y> for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     type Tape = GruTape<T, HIDDEN, STEPS>;
     type State = GruState<T, HIDDEN>;
@@ -365,8 +391,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Rea
 
 /// A GRU can end a network: its output is its own "pre-activation" ([`Identity`]), so a loss
 /// such as MSE on the hidden state starts back-propagation from `∂L/∂h`.
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, const X: usize, const Y: usize>
-    OutputLayer<T, X, Y> for Gru<T, IN, HIDDEN, STEPS, R>
+impl<
+    T: Scalar,
+    const IN: usize,
+    const HIDDEN: usize,
+    const STEPS: usize,
+    R: Readout,
+    F: GateMath,
+    const X: usize,
+    const Y: usize,
+> OutputLayer<T, X, Y> for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     type Activation = Identity;
 
@@ -378,8 +412,8 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Rea
 
 /// Decoded at compile time by [`include_model!`](crate::include_model), so the weights sit in
 /// flash: the four tensors in order.
-impl<B: ModelBytes, T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> ConstDecode<B>
-    for Gru<T, IN, HIDDEN, STEPS, R>
+impl<B: ModelBytes, T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> ConstDecode<B>
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
 where
     [[[T; IN]; HIDDEN]; 3]: ConstDecode<B>,
     [[[T; HIDDEN]; HIDDEN]; 3]: ConstDecode<rec::AtWeightHh<B, T, 3, IN, HIDDEN>>,
@@ -393,14 +427,16 @@ where
     );
 }
 
-impl<T: Copy, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Clone for Gru<T, IN, HIDDEN, STEPS, R> {
+impl<T: Copy, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Clone
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
+{
     fn clone(&self) -> Self {
         Self::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
     }
 }
 
-impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> PartialEq
-    for Gru<T, IN, HIDDEN, STEPS, R>
+impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> PartialEq
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     fn eq(&self, other: &Self) -> bool {
         self.weight_ih == other.weight_ih
@@ -410,14 +446,16 @@ impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> 
     }
 }
 
-impl<T: fmt::Debug, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> fmt::Debug
-    for Gru<T, IN, HIDDEN, STEPS, R>
+impl<T: fmt::Debug, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> fmt::Debug
+    for Gru<T, IN, HIDDEN, STEPS, R, F>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let readout = core::any::type_name::<R>().rsplit("::").next().unwrap_or("?");
+        let gates = core::any::type_name::<F>().rsplit("::").next().unwrap_or("?");
         f.debug_struct("Gru")
             .field("steps", &STEPS)
             .field("readout", &readout)
+            .field("gates", &gates)
             .field("weight_ih", &self.weight_ih)
             .field("weight_hh", &self.weight_hh)
             .field("bias_ih", &self.bias_ih)

@@ -1,5 +1,5 @@
 use super::fingerprint::Fingerprint;
-use super::recurrent::{self as rec, LastStep, Readout};
+use super::recurrent::{self as rec, Exact, GateMath, LastStep, Readout};
 use super::{LayerShape, OutputLayer};
 use crate::io::{ConstDecode, ModelBytes};
 use crate::{Identity, Init, Layer, Parameters, Scalar, TensorInfo};
@@ -9,7 +9,8 @@ use rand::Rng;
 
 /// A long short-term memory (LSTM) layer with PyTorch's equations, gate order and weight
 /// layout, run over `STEPS` time steps of `IN` values with `HIDDEN` units; `R` chooses what it
-/// gives ([`LastStep`], the default, or [`AllSteps`](super::AllSteps)).
+/// gives ([`LastStep`], the default, or [`AllSteps`](super::AllSteps)) and `F` how its gates'
+/// `σ` and `tanh` are evaluated ([`Exact`], the default, or [`Fast`](super::Fast)).
 ///
 /// At each step `t`, from the input `x_t`, the previous hidden state `h_{t−1}` and cell state
 /// `c_{t−1}` (both 0 at the start):
@@ -40,6 +41,14 @@ use rand::Rng;
 ///   `Default`), while the weights stay immutable, e.g. in a `static` in flash.
 ///   [`Lstm::with_steps`] moves trained weights between window lengths (the weights, and the
 ///   model file's fingerprint, do not depend on `STEPS`).
+///
+/// # Exact or fast gates
+/// With [`Exact`] the gates call the platform's `exp` and `tanh`, as PyTorch does (the tests
+/// match PyTorch to 1e−12 in `f64`); for small layers those calls are most of a step's time.
+/// With [`Fast`](super::Fast) (`Lstm<IN, HIDDEN, STEPS, LastStep, Fast>`) they are constnet's
+/// branch-free approximations, which vectorise; in `f32` a step's output moves by less than
+/// 1e−6. The weights and the model fingerprint are the same, so a model trained with one runs
+/// with the other ([`Lstm::with_steps`] converts).
 ///
 /// # Shapes
 /// | item | type | meaning |
@@ -89,7 +98,7 @@ use rand::Rng;
 /// assert_eq!((Stacked::INPUTS, Stacked::OUTPUTS), (32, 1));
 /// assert_eq!(Stacked::PARAMS, 4 * 8 * (2 + 8 + 2) + 4 * 4 * (8 + 4 + 2) + 5);
 /// ```
-pub struct Lstm<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep> {
+pub struct Lstm<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep, F = Exact> {
     /// `W_ii, W_if, W_ig, W_io`: PyTorch's `weight_ih_l0`, `[4·HIDDEN, IN]`.
     pub weight_ih: [[[T; IN]; HIDDEN]; 4],
     /// `W_hi, W_hf, W_hg, W_ho`: PyTorch's `weight_hh_l0`, `[4·HIDDEN, HIDDEN]`.
@@ -98,7 +107,7 @@ pub struct Lstm<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1,
     pub bias_ih: [[T; HIDDEN]; 4],
     /// `b_hi, b_hf, b_hg, b_ho`: PyTorch's `bias_hh_l0`, `[4·HIDDEN]`.
     pub bias_hh: [[T; HIDDEN]; 4],
-    readout: PhantomData<fn() -> R>,
+    readout: PhantomData<fn() -> (R, F)>,
 }
 
 /// The state an [`Lstm`] keeps between calls of [`Layer::forward_step`]: the hidden state `h`
@@ -145,7 +154,7 @@ struct Step<T, const H: usize> {
     h: [T; H],
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Lstm<T, IN, HIDDEN, STEPS, R> {
+impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Lstm<T, IN, HIDDEN, STEPS, R, F> {
     /// A layer from PyTorch's four tensors, gate by gate (`i, f, g, o`); usable in `const` and
     /// `static` items.
     pub const fn from_parts(
@@ -158,11 +167,15 @@ impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Lstm<T, IN,
     }
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Lstm<T, IN, HIDDEN, STEPS, R> {
-    /// The same weights in a layer over `S` steps with readout `R2`: e.g. a layer trained on
-    /// windows, `Lstm<IN, HIDDEN, 20>`, as the streaming `Lstm<IN, HIDDEN>` (`S = 1`).
+impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F: GateMath>
+    Lstm<T, IN, HIDDEN, STEPS, R, F>
+{
+    /// The same weights in a layer over `S` steps with readout `R2` and gate functions `F2`
+    /// (usually inferred from where the result goes): e.g. a layer trained on windows,
+    /// `Lstm<IN, HIDDEN, 20>`, as the streaming `Lstm<IN, HIDDEN>` (`S = 1`), or as
+    /// `Lstm<IN, HIDDEN, 1, LastStep, Fast>` to deploy with the fast gates.
     #[must_use]
-    pub const fn with_steps<const S: usize, R2>(&self) -> Lstm<T, IN, HIDDEN, S, R2> {
+    pub const fn with_steps<const S: usize, R2, F2>(&self) -> Lstm<T, IN, HIDDEN, S, R2, F2> {
         Lstm::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
     }
 
@@ -193,20 +206,28 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Lst
         let gh = rec::gates(&self.weight_hh, &self.bias_hh, &state.h);
         let zero = [T::ZERO; HIDDEN];
         let mut s = Step { gates: [zero; 4], c: zero, tanh_c: zero, h: zero };
+        // One loop per function: with `Fast` gates each loop vectorises.
+        let [i, f, g, o] = &mut s.gates;
         for j in 0..HIDDEN {
-            let i = rec::sigmoid(gi[0][j] + gh[0][j]);
-            let f = rec::sigmoid(gi[1][j] + gh[1][j]);
-            let g = (gi[2][j] + gh[2][j]).tanh();
-            let o = rec::sigmoid(gi[3][j] + gh[3][j]);
-            let c = f.mul_add(state.c[j], i * g);
-            let tc = c.tanh();
-            s.gates[0][j] = i;
-            s.gates[1][j] = f;
-            s.gates[2][j] = g;
-            s.gates[3][j] = o;
-            s.c[j] = c;
-            s.tanh_c[j] = tc;
-            s.h[j] = o * tc;
+            i[j] = F::sigmoid(gi[0][j] + gh[0][j]);
+        }
+        for j in 0..HIDDEN {
+            f[j] = F::sigmoid(gi[1][j] + gh[1][j]);
+        }
+        for j in 0..HIDDEN {
+            g[j] = F::tanh(gi[2][j] + gh[2][j]);
+        }
+        for j in 0..HIDDEN {
+            o[j] = F::sigmoid(gi[3][j] + gh[3][j]);
+        }
+        for j in 0..HIDDEN {
+            s.c[j] = f[j].mul_add(state.c[j], i[j] * g[j]);
+        }
+        for (tc, &c) in s.tanh_c.iter_mut().zip(&s.c) {
+            *tc = F::tanh(c);
+        }
+        for ((h, &o), &tc) in s.h.iter_mut().zip(o.iter()).zip(&s.tanh_c) {
+            *h = o * tc;
         }
         s
     }
@@ -260,16 +281,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Lst
     }
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout> LayerShape
-    for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, F> LayerShape
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     const INPUTS: usize = STEPS * IN;
     const OUTPUTS: usize = rec::outputs::<R>(STEPS, HIDDEN);
     const INVALID: Option<&'static str> = rec::check_widths(IN, HIDDEN, STEPS);
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Parameters<T>
-    for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Parameters<T>
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     const PARAMS: usize = 4 * HIDDEN * (IN + HIDDEN + 2);
     const TENSORS: usize = 4;
@@ -308,8 +329,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Par
     }
 }
 
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, const X: usize, const Y: usize>
-    Layer<T, X, Y> for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<
+    T: Scalar,
+    const IN: usize,
+    const HIDDEN: usize,
+    const STEPS: usize,
+    R: Readout,
+    F: GateMath,
+    const X: usize,
+    const Y: usize,
+> Layer<T, X, Y> for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     type Tape = LstmTape<T, HIDDEN, STEPS>;
     type State = LstmState<T, HIDDEN>;
@@ -364,8 +393,16 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Rea
 }
 
 /// An LSTM can end a network: its output is its own "pre-activation" ([`Identity`]).
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, const X: usize, const Y: usize>
-    OutputLayer<T, X, Y> for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<
+    T: Scalar,
+    const IN: usize,
+    const HIDDEN: usize,
+    const STEPS: usize,
+    R: Readout,
+    F: GateMath,
+    const X: usize,
+    const Y: usize,
+> OutputLayer<T, X, Y> for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     type Activation = Identity;
 
@@ -377,8 +414,8 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Rea
 
 /// Decoded at compile time by [`include_model!`](crate::include_model), so the weights sit in
 /// flash: the four tensors in order.
-impl<B: ModelBytes, T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> ConstDecode<B>
-    for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<B: ModelBytes, T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> ConstDecode<B>
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
 where
     [[[T; IN]; HIDDEN]; 4]: ConstDecode<B>,
     [[[T; HIDDEN]; HIDDEN]; 4]: ConstDecode<rec::AtWeightHh<B, T, 4, IN, HIDDEN>>,
@@ -392,14 +429,16 @@ where
     );
 }
 
-impl<T: Copy, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> Clone for Lstm<T, IN, HIDDEN, STEPS, R> {
+impl<T: Copy, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Clone
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
+{
     fn clone(&self) -> Self {
         Self::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
     }
 }
 
-impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> PartialEq
-    for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> PartialEq
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     fn eq(&self, other: &Self) -> bool {
         self.weight_ih == other.weight_ih
@@ -409,14 +448,16 @@ impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> 
     }
 }
 
-impl<T: fmt::Debug, const IN: usize, const HIDDEN: usize, const STEPS: usize, R> fmt::Debug
-    for Lstm<T, IN, HIDDEN, STEPS, R>
+impl<T: fmt::Debug, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> fmt::Debug
+    for Lstm<T, IN, HIDDEN, STEPS, R, F>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let readout = core::any::type_name::<R>().rsplit("::").next().unwrap_or("?");
+        let gates = core::any::type_name::<F>().rsplit("::").next().unwrap_or("?");
         f.debug_struct("Lstm")
             .field("steps", &STEPS)
             .field("readout", &readout)
+            .field("gates", &gates)
             .field("weight_ih", &self.weight_ih)
             .field("weight_hh", &self.weight_hh)
             .field("bias_ih", &self.bias_ih)

@@ -40,7 +40,7 @@ pub use dense::{Dense, DenseTape};
 pub use dropout::{Dropout, DropoutTape};
 pub use gru::{Gru, GruState, GruTape};
 pub use lstm::{Lstm, LstmState, LstmTape};
-pub use recurrent::{AllSteps, LastStep, Readout};
+pub use recurrent::{AllSteps, Exact, Fast, GateMath, LastStep, Readout};
 #[cfg(feature = "std")]
 pub use storage::Heap;
 pub use storage::{Inline, Storage};
