@@ -86,27 +86,26 @@ use rand::Rng;
 ///
 /// ```
 /// use constnet::prelude::*;
-/// use constnet::layer::{Gru, GruState};
+/// use constnet::layer::{Gru, GruState, recurrent::flatten};
+/// use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 ///
 /// network! {
 ///     /// Twelve steps of three channels in, one value out.
 ///     struct Seq<f32> { gru: Gru<3, 8, 12>, out: Dense<8, 1, Identity> }
 /// }
-/// let net = Seq::random(&mut constnet::rand::rngs::Xoshiro128PlusPlus::seed_from_u64(1));
-/// # use constnet::rand::SeedableRng;
+/// let net = Seq::random(&mut Xoshiro128PlusPlus::seed_from_u64(1));
 /// let window = [[0.1f32, -0.2, 0.3]; 12];
-/// let y = net.forward(window.as_flattened().try_into().unwrap());
+/// let y = net.forward(&flatten(&window)); // [f32; 36] in, [f32; 1] out
 ///
-/// // The same weights, one step per call, with the state in RAM.
+/// // The same weights, one step per call, with the state in RAM (reset: `Default`).
 /// network! { struct Stream<f32> { gru: Gru<3, 8>, out: Dense<8, 1, Identity> } }
 /// let stream = Stream::from_layers(net.gru.with_steps(), net.out.clone());
-/// let mut state = Default::default();
+/// let mut state: (GruState<f32, 8>, ()) = Default::default();
 /// let mut last = [0.0];
 /// for x in &window {
 ///     last = stream.forward_step(&mut state, x);
 /// }
-/// assert!((last[0] - y[0]).abs() < 1e-6);
-/// # let _: &(GruState<f32, 8>, ()) = &state;
+/// assert_eq!(last, y); // the same operations in the same order
 /// ```
 pub struct Gru<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep, F = Exact> {
     /// `W_ir, W_iz, W_in`: PyTorch's `weight_ih_l0`, `[3·HIDDEN, IN]`.
