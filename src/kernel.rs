@@ -76,8 +76,12 @@ pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V;
     while n > 1 {
         let half = n / 2;
         let rest = n - half;
-        for i in 0..half {
-            v[i] = v[i] + v[i + rest];
+        // `v[i] += v[i + rest]` for `i < half`, through a split rather than indices: where the
+        // loop is not unrolled (firmware built for size), LLVM cannot prove `i + rest < N`, and
+        // the bounds check would be a panic path.
+        let Some((low, high)) = v.split_at_mut_checked(rest) else { break };
+        for (a, &b) in low.iter_mut().zip(high.iter().take(half)) {
+            *a = *a + b;
         }
         n = rest;
     }
