@@ -1,6 +1,6 @@
 //! What the recurrent layers ([`Gru`](super::Gru), [`Lstm`](super::Lstm)) share: how a sequence
-//! is laid out, what they give ([`Readout`]), and the arithmetic of their gates on borrowed
-//! weights.
+//! is laid out, what they give ([`Readout`]), how their gates are evaluated ([`GateMath`]), and
+//! the arithmetic of their gates on borrowed weights.
 //!
 //! # Sequences are flat and time-major
 //!
@@ -11,14 +11,24 @@
 //! ([`LastStep`], the default: a sequence in, one vector out, for a classifier or a
 //! regression on the whole window), or every step's hidden state flattened the same way,
 //! `[T; STEPS·HIDDEN]` ([`AllSteps`]: a sequence in, a sequence out, to stack a second recurrent
-//! layer on the first).
+//! layer on the first). PyTorch returns both; here the choice is part of the type, because the
+//! output's width must be known at compile time, and a stacked model is only possible if the
+//! lower layer can give every step.
+//!
+//! With `STEPS = 1` (the default) a layer is the cell itself, run one time step per call of
+//! [`Layer::forward_step`](crate::Layer::forward_step) with its state in a value you own: the
+//! streaming form for a microcontroller or an audio callback. The weights do not depend on
+//! `STEPS`, so a model trained on windows runs streaming (`with_steps` converts a layer, and the
+//! model bytes load across, since the fingerprint leaves `STEPS` out).
 //!
 //! Stable Rust cannot write `[T; STEPS * IN]` in a type that depends on `STEPS` and `IN`, so a
 //! recurrent layer implements [`Layer<T, X, Y>`](crate::Layer) for every `X` and `Y` and
 //! declares its true widths through [`LayerShape`](super::LayerShape): `network!` reads
 //! `INPUTS = STEPS·IN` and `OUTPUTS` there, so a sequence of the wrong length or a layer whose
-//! channels do not match the one before is one compile error at the declaration. Used by hand
-//! with other widths, every method fails to compile (a `const` assertion).
+//! channels do not match the one before is one compile error at the declaration (reported as
+//! the widths that differ: "`upper` takes 96 inputs but `lower` outputs 80"). Used by hand with
+//! other widths, every method fails to compile (a `const` assertion); the inherent
+//! `step`/`sequence` methods take `[T; IN]` and `[[T; IN]; STEPS]` exactly.
 //!
 //! # Training: truncated back-propagation through time
 //!
@@ -42,7 +52,7 @@ mod sealed {
 }
 
 /// What a recurrent layer gives: [`LastStep`] (the last hidden state) or [`AllSteps`] (the
-/// hidden state of every step). Its last type parameter, `LastStep` unless written.
+/// hidden state of every step). The parameter after `STEPS`, `LastStep` unless written.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a readout of a recurrent layer",
     label = "expected `LastStep` or `AllSteps`",
@@ -76,7 +86,7 @@ impl Readout for AllSteps {
 }
 
 /// How a recurrent layer evaluates the logistic sigmoid `σ` and `tanh` of its gates: [`Exact`]
-/// (the default) or [`Fast`]. Its last type parameter: `Gru<IN, HIDDEN, STEPS, LastStep, Fast>`.
+/// (the default) or [`Fast`]. The last type parameter: `Gru<IN, HIDDEN, STEPS, LastStep, Fast>`.
 ///
 /// Both compute the same functions, so they share the model fingerprint (train exact, deploy
 /// fast), and back-propagation uses the derivatives of the exact functions from the gates'
