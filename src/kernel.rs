@@ -181,6 +181,10 @@ pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
 /// `Z = W·X + b` for a block of [`BLOCK`]-many samples stored feature-major: `x[i][s]` is input
 /// `i` of sample `s`, and `z[j][s]` output `j` of sample `s`.
 ///
+/// It accumulates in `T` with [`Scalar::mul_add`], not in [`Scalar::Accumulator`]: a separate
+/// accumulator block costs a copy of the whole block for `f32`, so for a fixed-point scalar the
+/// batched pass rounds each product (`forward` rounds once per output).
+///
 /// Every inner loop runs across the samples, so it vectorises without any horizontal sum, and
 /// a tile of `TILE_ROWS` rows × `S` samples of accumulators stays in registers while the inputs
 /// stream past: each weight is loaded once per block and used `S` times.
@@ -190,22 +194,21 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     b: &[T; OUT],
     x: &[[T; S]; IN],
 ) -> [[T; S]; OUT] {
-    let zero = T::ZERO.widen();
-    let mut z = [[zero; S]; OUT];
+    let mut z = [[T::ZERO; S]; OUT];
     let (w_tiles, w_rest) = w.as_chunks::<TILE_ROWS>();
     let (b_tiles, b_rest) = b.as_chunks::<TILE_ROWS>();
     let (z_tiles, z_rest) = z.as_chunks_mut::<TILE_ROWS>();
     if IN <= INPUT_CHUNK {
         for ((rows, bias), out) in w_tiles.iter().zip(b_tiles).zip(z_tiles) {
-            let mut acc = [[zero; S]; TILE_ROWS];
+            let mut acc = [[T::ZERO; S]; TILE_ROWS];
             for (a, &bj) in acc.iter_mut().zip(bias) {
-                *a = [bj.widen(); S];
+                *a = [bj; S];
             }
             for (i, xi) in x.iter().enumerate() {
                 for r in 0..TILE_ROWS {
                     let w = rows[r][i];
                     for s in 0..S {
-                        acc[r][s] = w.mul_acc(xi[s], acc[r][s]);
+                        acc[r][s] = w.mul_add(xi[s], acc[r][s]);
                     }
                 }
             }
@@ -214,7 +217,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     } else {
         for (out, bias) in z_tiles.iter_mut().zip(b_tiles) {
             for (o, &bj) in out.iter_mut().zip(bias) {
-                *o = [bj.widen(); S];
+                *o = [bj; S];
             }
         }
         let mut start = 0;
@@ -226,7 +229,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
                     for r in 0..TILE_ROWS {
                         let w = rows[r][i];
                         for s in 0..S {
-                            acc[r][s] = w.mul_acc(x[i][s], acc[r][s]);
+                            acc[r][s] = w.mul_add(x[i][s], acc[r][s]);
                         }
                     }
                 }
@@ -239,18 +242,18 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     // accumulator sets so that even a single row has two chains in flight.
     let n = w_rest.len();
     if n > 0 {
-        let mut even = [[zero; S]; TILE_ROWS];
-        let mut odd = [[zero; S]; TILE_ROWS];
+        let mut even = [[T::ZERO; S]; TILE_ROWS];
+        let mut odd = [[T::ZERO; S]; TILE_ROWS];
         for r in 0..n {
-            even[r] = [b_rest[r].widen(); S];
+            even[r] = [b_rest[r]; S];
         }
         let (pairs, last) = x.as_chunks::<2>();
         for (p, [xe, xo]) in pairs.iter().enumerate() {
             for r in 0..n {
                 let (we, wo) = (w_rest[r][2 * p], w_rest[r][2 * p + 1]);
                 for s in 0..S {
-                    even[r][s] = we.mul_acc(xe[s], even[r][s]);
-                    odd[r][s] = wo.mul_acc(xo[s], odd[r][s]);
+                    even[r][s] = we.mul_add(xe[s], even[r][s]);
+                    odd[r][s] = wo.mul_add(xo[s], odd[r][s]);
                 }
             }
         }
@@ -258,7 +261,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
             for r in 0..n {
                 let wl = w_rest[r][IN - 1];
                 for s in 0..S {
-                    even[r][s] = wl.mul_acc(xl[s], even[r][s]);
+                    even[r][s] = wl.mul_add(xl[s], even[r][s]);
                 }
             }
         }
@@ -268,7 +271,7 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
             }
         }
     }
-    z.map(|row| row.map(T::narrow))
+    z
 }
 
 #[cfg(test)]

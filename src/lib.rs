@@ -38,13 +38,14 @@
 //! # Features
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack |
+//! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack; `data::read_csv`/`load_csv` and the `Vec`-returning row conversions |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
 //! `num-traits`) and `rand_core`, and it builds for `thumbv7em-none-eabihf` and
 //! `thumbv6m-none-eabi`.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -58,7 +59,9 @@ pub mod activation;
 pub mod batch;
 pub mod data;
 mod fast_math;
+pub mod fixed;
 mod init;
+pub mod int8;
 pub mod io;
 mod kernel;
 pub mod layer;
@@ -137,6 +140,7 @@ pub use scalar::Scalar;
 /// impl LayerAt<f32, 0, 2, 4> for Xor { type Layer = Dense<f32, 2, 4, Tanh>; … }   // reach each layer
 /// impl LayerAt<f32, 1, 4, 1> for Xor { type Layer = Dense<f32, 4, 1, Sigmoid>; … }
 /// impl Sequential<f32, 2, 1> for Xor { type Layers = (Link<0, 2, 2, 4>, Last<1, 4, 4, 1>); }
+/// impl Signature for Xor { type Io = Io<f32, 2, 1>; }  // the same widths, for `int8::Quantized<Xor>`
 /// impl Parameters<f32> for Xor { … }   // tensors: hidden.weight, hidden.bias, output.weight, output.bias
 /// impl Model<f32> for Xor { … }        // the model byte format
 /// impl<B: ModelBytes> ConstDecode<B> for Xor { … }   // include_model!
@@ -162,6 +166,12 @@ pub use scalar::Scalar;
 /// let y = Xor::<f32>::zeroed().forward(&[1.0, 0.0]);
 /// assert_eq!(y, [0.5]);
 /// ```
+///
+/// # Big networks
+/// Weights are inline, so a big network is big on the stack (and training keeps about five
+/// copies). `network!` warns at compile time when the weights pass 256 KiB; see "Big networks" in
+/// [`Network`]: declare the big layers as `HeapDense` (`std`), or allow the warning for a network
+/// that lives in a `static`.
 ///
 /// # Errors
 /// Grammar and naming problems are one line each at the offending token: an empty network,
@@ -215,11 +225,19 @@ macro_rules! include_model {
 }
 
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
+///
+/// Besides the layers, activations and traits, it brings the training loop ([`Trainer`](crate::train::Trainer),
+/// [`FitConfig`](crate::train::FitConfig), [`FitData`](crate::train::FitData), …), the common
+/// losses and optimizers, and the learning-rate [`Schedule`](crate::optim::Schedule). The rest of
+/// the losses and optimizers are in [`loss`] and [`optim`].
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
     pub use crate::io::Model;
     pub use crate::layer::{AllSteps, Gru, LastStep, Lstm};
+    pub use crate::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, Mse, SparseCategoricalCrossEntropy};
+    pub use crate::optim::{Adam, Momentum, Schedule, Sgd};
+    pub use crate::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};
     pub use crate::{
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,

@@ -112,30 +112,43 @@ pub trait Parameters<T: Scalar>: Sized {
     fn tensor_kind(index: usize) -> TensorKind {
         Self::tensor_info(index).kind
     }
+    /// Calls `f` with every tensor, in order. The default walks [`Parameters::tensor`] by index; a
+    /// network visits its layers directly (no search for the layer that holds tensor `i`).
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(&self, mut f: F) {
+        for t in 0..Self::TENSORS {
+            f(self.tensor(t));
+        }
+    }
+    /// Calls `f` with every tensor, mutably, in order.
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(&mut self, mut f: F) {
+        for t in 0..Self::TENSORS {
+            f(self.tensor_mut(t));
+        }
+    }
     /// Sets every parameter to `value` (e.g. zero before accumulating gradients).
     fn fill(&mut self, value: T) {
-        for t in 0..Self::TENSORS {
-            self.tensor_mut(t).fill(value);
-        }
+        self.for_each_tensor_mut(|t| t.fill(value));
     }
     /// `Σ p²` over all parameters (the squared global norm used for gradient clipping).
     fn squared_norm(&self) -> T {
         let mut sum = T::ZERO;
-        for t in 0..Self::TENSORS {
-            sum += crate::kernel::sum_of_squares(self.tensor(t));
-        }
+        self.for_each_tensor(|t| sum += crate::kernel::sum_of_squares(t));
         sum
     }
     /// Multiplies every parameter by `factor`.
     fn scale(&mut self, factor: T) {
-        for t in 0..Self::TENSORS {
-            for p in self.tensor_mut(t) {
+        self.for_each_tensor_mut(|t| {
+            for p in t {
                 *p *= factor;
             }
-        }
+        });
     }
     /// `true` when no parameter is NaN or infinite.
     fn all_finite(&self) -> bool {
-        (0..Self::TENSORS).all(|t| self.tensor(t).iter().all(|p| p.is_finite()))
+        let mut finite = true;
+        self.for_each_tensor(|t| finite &= t.iter().all(|p| p.is_finite()));
+        finite
     }
 }

@@ -88,6 +88,27 @@ pub const fn check_link(next: &str, inputs: usize, prev: &str, outputs: usize) {
     }
 }
 
+/// Parameter bytes above which `network!` warns that a network is big for a stack (see
+/// [`Network`](crate::Network)'s docs, "Big networks").
+pub const LARGE_NETWORK_BYTES: usize = 256 * 1024;
+
+/// Selects a function that warns (`true`) or does not (`false`): a compile-time warning on stable
+/// Rust, through the `deprecated` lint.
+pub struct SizeCheck<const LARGE: bool>;
+
+impl SizeCheck<false> {
+    /// Nothing to say.
+    pub const fn check() {}
+}
+
+impl SizeCheck<true> {
+    /// The warning.
+    #[deprecated(
+        note = "this network's weights take more than 256 KiB, and training keeps about five copies (network, gradients, two Adam moments, a snapshot) on the stack: declare its big layers as `HeapDense` (feature `std`), or allow this warning with `#[allow(deprecated)]` on the network if it lives in a `static`"
+    )]
+    pub const fn check() {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::Message;

@@ -22,7 +22,7 @@ pub const IMPLEMENTATIONS: &[(&str, &str)] = &[
 /// The measures, in row order.
 pub const MEASURES: &[&str] = &["forward", "latency", "throughput", "train_step", "fit_epoch"];
 
-/// An issue target: `constnet ÷ baseline ≤ max` for a measure and workload.
+/// A speed target: `constnet ÷ baseline ≤ max` for a measure and workload.
 #[derive(Clone, Copy, Debug)]
 pub struct Target {
     /// Measure (criterion group).
@@ -35,7 +35,7 @@ pub struct Target {
     pub max: f64,
 }
 
-/// The ratio targets of issue 5.
+/// The ratio targets the table is checked against.
 pub const TARGETS: &[Target] = &[
     Target { measure: "forward", workload: "tree", baseline: "nalgebra", max: 0.8 },
     Target { measure: "forward", workload: "xor", baseline: "nalgebra", max: 0.8 },
@@ -110,8 +110,28 @@ fn format_ns(ns: f64) -> String {
     }
 }
 
-/// The whole table in Markdown, plus a list of the targets with their verdicts.
+/// Whether `home` holds any constnet result (criterion writes one directory per case).
+pub fn has_results(home: &Path) -> bool {
+    MEASURES.iter().any(|&measure| {
+        workloads(measure).iter().any(|&workload| median_ns(home, measure, "constnet", Some(workload)).is_some())
+    })
+}
+
+/// The message printed instead of a table when `home` holds no results.
+pub fn no_results(home: &Path) -> String {
+    format!(
+        "no results yet in {}: run `cargo run --release -p constnet-benches --bin report` (about 8 minutes) to \
+         measure them",
+        home.display()
+    )
+}
+
+/// The whole table in Markdown, plus a list of the targets with their verdicts; or, if there is
+/// nothing to show, [`no_results`].
 pub fn render(home: &Path) -> String {
+    if !has_results(home) {
+        return no_results(home);
+    }
     let mut out = String::new();
     let peaks: Vec<f64> = SPECS
         .iter()
@@ -166,7 +186,7 @@ pub fn render(home: &Path) -> String {
             }
         }
     }
-    out.push_str("\nTargets (issue 5):\n\n");
+    out.push_str("\nTargets:\n\n");
     for t in TARGETS {
         let n = samples(t.measure, t.workload) as f64;
         let ours = median_ns(home, t.measure, "constnet", Some(t.workload));
@@ -206,4 +226,42 @@ pub fn render(home: &Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake criterion home with the given `(group, function, parameter, median ns)` cases.
+    fn home(cases: &[(&str, &str, &str, f64)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for &(group, function, parameter, median) in cases {
+            let case = dir.path().join(group).join(function).join(parameter).join("new");
+            fs::create_dir_all(&case).expect("case directory");
+            let json = format!("{{\"mean\":{{\"point_estimate\":1.0}},\"median\":{{\"point_estimate\":{median}}}}}");
+            fs::write(case.join("estimates.json"), json).expect("estimates");
+        }
+        dir
+    }
+
+    #[test]
+    fn without_results_it_says_so_instead_of_an_empty_table() {
+        let empty = home(&[]);
+        let text = render(empty.path());
+        assert!(text.starts_with("no results yet in "), "{text}");
+        assert!(!text.contains('|'), "an empty table was printed: {text}");
+        // A directory that does not exist at all (a fresh clone's `--no-run`).
+        let text = render(&empty.path().join("criterion"));
+        assert!(text.starts_with("no results yet in "), "{text}");
+    }
+
+    #[test]
+    fn with_results_it_prints_the_table_and_no_issue_numbers() {
+        let h = home(&[("forward", "constnet", "tree", 2.0), ("forward", "nalgebra", "tree", 4.0)]);
+        let text = render(h.path());
+        assert!(text.contains("| forward | tree | 2.00 ns | 4.00 ns | 0.50 |"), "{text}");
+        assert!(text.contains("\nTargets:\n"), "{text}");
+        assert!(text.contains("- forward tree ÷ nalgebra: 0.50 (target ≤ 0.8) met"), "{text}");
+        assert!(!text.to_lowercase().contains("issue"), "an issue number in user-facing output: {text}");
+    }
 }

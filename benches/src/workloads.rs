@@ -59,11 +59,14 @@ network! {
     pub struct DigitsExact<f32> { hidden: Dense<64, 32, Relu>, output: Dense<32, 10, Softmax> }
 }
 network! {
-    /// mnist: 784-128-10, ReLU, softmax.
+    /// mnist: 784-128-10, ReLU, softmax. Inference only, boxed by the benches: the big-network
+    /// warning (about training on the stack) does not apply.
+    #[allow(deprecated)]
     pub struct Mnist<f32> { hidden: Dense<784, 128, Relu>, output: Dense<128, 10, FastSoftmax> }
 }
 network! {
-    /// mnist with the exact softmax.
+    /// mnist with the exact softmax (inference only, boxed).
+    #[allow(deprecated)]
     pub struct MnistExact<f32> { hidden: Dense<784, 128, Relu>, output: Dense<128, 10, Softmax> }
 }
 

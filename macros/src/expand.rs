@@ -112,7 +112,23 @@ fn structure(net: &Network<'_>) -> TokenStream {
 /// layer taking what the one before gives. They read the widths through `LayerShape` with a
 /// concrete scalar, so they are free `const` items even in a generic network.
 fn checks(net: &Network<'_>) -> TokenStream {
-    let mut out = TokenStream::new();
+    let probe_net = match net.generic {
+        Some(_) => {
+            let name = net.name;
+            quote!(#name<f32>)
+        }
+        None => {
+            let name = net.name;
+            quote!(#name)
+        }
+    };
+    let attrs = net.attrs.iter().filter(|a| a.path().is_ident("allow"));
+    let mut out = quote_spanned!(net.name.span()=>
+        #(#attrs)*
+        const _: () = ::constnet::__private::SizeCheck::<{
+            ::core::mem::size_of::<#probe_net>() > ::constnet::__private::LARGE_NETWORK_BYTES
+        }>::check();
+    );
     for (k, layer) in net.layers.iter().enumerate() {
         let (name, probe) = (layer.name.to_string(), &layer.probe);
         let (inputs, outputs) = (layer.width(quote!(INPUTS), false), layer.width(quote!(OUTPUTS), false));
@@ -168,7 +184,8 @@ fn layer_access(net: &Network<'_>) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-/// `Sequential`: the layers as a chain type, `(Link<0, …>, (Link<1, …>, Last<2, …>))`. Each link
+/// `Sequential`: the layers as a chain type, `(Link<0, …>, (Link<1, …>, Last<2, …>))`, and
+/// `Signature`: the scalar and widths as one type, for code generic over networks. Each link
 /// is fed what the layer before gives, so the type is well-formed even when widths disagree (the
 /// checks above report that, once).
 fn sequential(net: &Network<'_>) -> TokenStream {
@@ -184,9 +201,14 @@ fn sequential(net: &Network<'_>) -> TokenStream {
         let (from, inputs, outputs) = (fed(k), net.inputs(k), net.outputs(k));
         chain = quote!((::constnet::network::Link<#k, #from, #inputs, #outputs>, #chain));
     }
+    let (scalar, inputs, outputs) = (&net.scalar, net.network_inputs(), net.network_outputs());
     quote! {
         impl #impl_generics #sequential for #name #ty_generics {
             type Layers = #chain;
+        }
+
+        impl #impl_generics ::constnet::network::Signature for #name #ty_generics {
+            type Io = ::constnet::network::Io<#scalar, #inputs, #outputs>;
         }
     }
 }
@@ -218,6 +240,14 @@ fn parameters(net: &Network<'_>) -> TokenStream {
             }
             fn tensor_info(index: usize) -> ::constnet::TensorInfo {
                 <#chain as #chain_trait>::tensor_info(index)
+            }
+            #[inline]
+            fn for_each_tensor<F: ::core::ops::FnMut(&[#scalar])>(&self, mut f: F) {
+                <#chain as #chain_trait>::for_each_tensor(self, &mut f)
+            }
+            #[inline]
+            fn for_each_tensor_mut<F: ::core::ops::FnMut(&mut [#scalar])>(&mut self, mut f: F) {
+                <#chain as #chain_trait>::for_each_tensor_mut(self, &mut f)
             }
         }
     }

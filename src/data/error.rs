@@ -54,6 +54,26 @@ pub enum DataError {
         /// Number of samples the fraction assigns to validation (`round(samples · fraction)`).
         validation: usize,
     },
+    /// A row of values (e.g. from a CSV reader) whose length is not the width it is converted to.
+    WrongWidth {
+        /// Index of the row.
+        row: usize,
+        /// Number of values in the row.
+        found: usize,
+        /// Number of values expected: the array width, or input plus target width.
+        expected: usize,
+    },
+    /// A finite value too large for the scalar type it is converted to (e.g. `1e39` as `f32`).
+    OutOfRange {
+        /// Index of the sample (row).
+        sample: usize,
+        /// Index of the feature (column) within the sample.
+        feature: usize,
+        /// The value given.
+        value: f64,
+        /// The scalar type it does not fit, e.g. `"f32"`.
+        scalar: &'static str,
+    },
     /// A class label that the network has no output for.
     LabelOutOfRange {
         /// Index of the sample.
@@ -89,6 +109,14 @@ impl fmt::Display for DataError {
                 "splitting {samples} samples puts {validation} in validation and {} in training: \
                  expected at least one sample in each part",
                 samples.saturating_sub(validation)
+            ),
+            DataError::WrongWidth { row, found, expected } => {
+                write!(f, "row {row} has {found} values: expected {expected}")
+            }
+            DataError::OutOfRange { sample, feature, value, scalar } => write!(
+                f,
+                "feature {feature} of sample {sample} is {value:e}, which is infinite as {scalar}: expected a value \
+                 within {scalar}'s finite range"
             ),
             DataError::LabelOutOfRange { sample, label, classes } => {
                 write!(f, "label {label} of sample {sample} is out of range: expected a class index below {classes}")

@@ -49,7 +49,7 @@ pub enum LoadError {
     WrongScalar {
         /// The scalar type of the network being loaded.
         expected: &'static str,
-        /// Type tag found in the header (1 = `f32`, 2 = `f64`).
+        /// Type tag found in the header (1 = `f32`, 2 = `f64`, 3 = int8 quantized, 4 = `Q16`).
         found_tag: u8,
         /// Bytes per scalar found in the header.
         found_bytes: u8,
@@ -96,7 +96,7 @@ impl LoadError {
                 "constnet: the model header is corrupted (its checksum does not match its contents)"
             }
             LoadError::WrongScalar { .. } => {
-                "constnet: the model bytes hold another scalar type than this network's (f32 vs f64)"
+                "constnet: the model bytes hold another scalar type than this network's (f32, f64, int8, Q16)"
             }
             LoadError::WrongNetwork { .. } => {
                 "constnet: the model bytes were made for a different network (layers, widths or activations differ)"
@@ -113,6 +113,8 @@ fn tag_name(tag: u8) -> &'static str {
     match tag {
         1 => "f32",
         2 => "f64",
+        3 => "int8 (quantized)",
+        4 => "Q16",
         _ => "an unknown scalar type",
     }
 }

@@ -81,6 +81,12 @@ impl Spec {
     /// The spec of network `N` over scalar `T`.
     #[must_use]
     pub const fn of<T: crate::Scalar, N: super::Model<T>>() -> Self {
+        const {
+            assert!(
+                N::PARAMS <= u32::MAX as usize,
+                "constnet: the model byte format counts parameters in 32 bits; this network has more than 2³² − 1"
+            )
+        };
         Self {
             scalar_tag: T::TYPE_TAG,
             scalar_bytes: T::BYTES,

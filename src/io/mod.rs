@@ -2,9 +2,10 @@
 //! with a short self-checking header.
 //!
 //! Every `network!` struct implements [`Model`]: [`Model::to_bytes`] and [`Model::from_bytes`]
-//! (no allocation, any scalar), plus, with the `std` feature, `Model::save` (atomic: temporary
-//! file, then rename) and `Model::load`. [`include_model!`](crate::include_model) decodes a
-//! model at compile time, so trained weights can be compiled into a `static` and live in flash:
+//! (no allocation, any scalar), plus, with the `std` feature, `Model::save` (atomic: a unique
+//! temporary file, then a rename; see [Model files](#model-files)) and `Model::load`.
+//! [`include_model!`](crate::include_model) decodes a model at compile time, so trained weights
+//! can be compiled into a `static` and live in flash:
 //!
 //! ```
 //! use constnet::io::{LoadError, Model};
@@ -34,8 +35,8 @@
 //! |---|---|---|
 //! | 0 | 4 | magic `CNET` |
 //! | 4 | 2 | format version, `u16` (2) |
-//! | 6 | 1 | scalar type tag ([`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG): 1 = `f32`, 2 = `f64`) |
-//! | 7 | 1 | bytes per scalar (4 or 8) |
+//! | 6 | 1 | scalar type tag ([`Scalar::TYPE_TAG`](crate::Scalar::TYPE_TAG): 1 = `f32`, 2 = `f64`, 4 = [`Q16`](crate::fixed::Q16); 3 = an int8 quantized model, see [`int8`](crate::int8)) |
+//! | 7 | 1 | bytes per scalar (4 or 8; 1 for int8, whose "parameter count" is then its payload length in bytes) |
 //! | 8 | 8 | architecture fingerprint, `u64` ([`Model::FINGERPRINT`], see [`fingerprint`](crate::layer::fingerprint)) |
 //! | 16 | 4 | parameter count, `u32` |
 //! | 20 | 4 | payload checksum, `u32`: FNV-1a 32 of bytes `28..` ([`Checksum`]) |
@@ -56,6 +57,27 @@
 //! message names the problem (see [`LoadError::summary`]). At run time, decode with
 //! [`Model::from_bytes`], which returns a [`LoadError`] instead. How it works, and how a layer of
 //! your own takes part: [`ConstDecode`].
+//!
+//! # Model files
+//! With the `std` feature, `Model::save` replaces the file at a path atomically, so that a
+//! reader or a crash sees the old model or the new one, never a mix:
+//!
+//! - **Temporary file**: the model is written into a new file in the same directory, named
+//!   `.<name>.<10 random characters>.cnet-tmp` (the name cut to 200 bytes, so every valid file
+//!   name can be saved) and created exclusively: an existing file, or a symbolic link planted at
+//!   that name, is never opened. Saves of the same path from several threads or processes each
+//!   write their own temporary; the last rename wins.
+//! - **Durability**: the temporary is flushed to disk, renamed over the target, and the
+//!   directory is flushed (where the platform can sync a directory).
+//! - **Symbolic links**: if the path is a symbolic link (or a chain of them), the file it points
+//!   to is replaced and the link is kept; a dangling link creates the file it names.
+//! - **Permissions**: a replaced file keeps its permission bits (a `0o600` model stays `0o600`,
+//!   and the new contents are never readable by others on the way); a new file gets the mode
+//!   `File::create` gives. Owner and group become the saving process's, as with any
+//!   replace-by-rename.
+//! - **Cleanup**: every failure removes the temporary. A process killed in the middle of a save
+//!   cannot; its temporary is removed by a later save of the same file once nothing has written
+//!   to it for ten minutes (a save that stalls that long fails cleanly and leaves the old file).
 
 mod const_model;
 mod error;

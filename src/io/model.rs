@@ -84,15 +84,17 @@ pub trait Model<T: Scalar>: Parameters<T> {
         Ok(())
     }
 
-    /// Writes the model to the file at `path` atomically: into a temporary file in the same
-    /// directory, flushed to disk, then renamed over `path`. A crash leaves either the old file
-    /// or the new one, never a half-written model. The parameters are streamed through a small
-    /// stack buffer; only the temporary file's name is allocated. Requires the `std` feature.
+    /// Writes the model to the file at `path` atomically: into a uniquely named temporary file
+    /// in the same directory, flushed to disk, then renamed over `path`. A crash leaves either
+    /// the old file or the new one, never a half-written model. The parameters are streamed
+    /// through a small stack buffer. Symbolic links, permissions and concurrent saves: see
+    /// [Model files](super#model-files). Requires the `std` feature.
     ///
     /// # Errors
     /// [`FileError::Io`](super::FileError::Io) naming the step that failed; the temporary file
     /// is removed.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     fn save<P: AsRef<std::path::Path>>(&self, path: P) -> Result<(), super::FileError> {
         super::file::save::<T, Self>(self, path.as_ref())
     }
@@ -105,6 +107,7 @@ pub trait Model<T: Scalar>: Parameters<T> {
     /// [`FileError::Io`](super::FileError::Io) if the file cannot be read,
     /// [`FileError::Format`](super::FileError::Format) if its contents are not this network.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     fn load<P: AsRef<std::path::Path>>(path: P) -> Result<Self, super::FileError> {
         super::file::load::<T, Self>(path.as_ref())
     }

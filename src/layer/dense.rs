@@ -34,7 +34,8 @@ use rand::Rng;
 /// With the default [`Inline`] storage everything is stored in the layer: a
 /// `Dense<f32, 2, 4, Relu>` is exactly `(2·4 + 4)·4 = 48` bytes, and [`Dense::from_parts`] is a
 /// `const fn`, so a layer can live in a `static` (in flash on a microcontroller). With the
-/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed.
+/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed: use it for layers too
+/// big for a thread's stack (see "Big networks" in [`Network`](crate::Network)).
 ///
 /// ```
 /// use constnet::prelude::*;
@@ -164,6 +165,17 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> 
             _ => &mut [],
         }
     }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(&self, mut f: F) {
+        f(self.w().as_flattened());
+        f(&self.b()[..]);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(&mut self, mut f: F) {
+        let (w, b) = self.parts_mut();
+        f(w.as_flattened_mut());
+        f(&mut b[..]);
+    }
     fn tensor_info(index: usize) -> TensorInfo {
         if index == 0 {
             TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) }
@@ -246,6 +258,14 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> Ou
     #[inline(always)]
     fn pre_activation(tape: &Self::Tape) -> &[T; OUT] {
         &tape.z
+    }
+
+    #[inline]
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]) {
+        let z = self.pre_activation(x);
+        let mut y = [T::ZERO; OUT];
+        A::apply(&z, &mut y);
+        (z, y)
     }
 }
 

@@ -250,4 +250,31 @@ pub trait OutputLayer<T: Scalar, const IN: usize, const OUT: usize>: Layer<T, IN
     type Activation: Activation;
     /// The pre-activation `z` (the logits) recorded by [`Layer::forward_train`].
     fn pre_activation(tape: &Self::Tape) -> &[T; OUT];
+
+    /// Inference that also gives the pre-activation: `(z, y)` with `y = A(z)`, so that a loss
+    /// evaluated on held-out data is the same function as during training (cross-entropies from
+    /// the logits). The default records a training pass with a generator that always returns
+    /// `u32::MAX` (a stochastic layer should treat that as inference).
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]) {
+        let mut tape = Self::Tape::default();
+        self.forward_train(x, &mut tape, &mut InferenceRng);
+        (*Self::pre_activation(&tape), *Self::output(&tape))
+    }
+}
+
+/// The generator [`OutputLayer::forward_logits`] hands a training pass: always `u32::MAX`.
+struct InferenceRng;
+
+impl rand::TryRng for InferenceRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(u32::MAX)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(u64::MAX)
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        dst.fill(0xff);
+        Ok(())
+    }
 }

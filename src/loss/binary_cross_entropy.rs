@@ -1,4 +1,4 @@
-use super::{Loss, clamp_probability, inverse_width, softplus};
+use super::{Loss, clamp_probability, inside_probability_range, inverse_width, softplus};
 use crate::{Activation, ActivationKind, Scalar};
 
 /// Binary cross-entropy, averaged over the outputs:
@@ -7,7 +7,9 @@ use crate::{Activation, ActivationKind, Scalar};
 /// After a [`Sigmoid`](crate::Sigmoid) the chain rule gives `δᵢ = ∂L/∂zᵢ = (aᵢ − yᵢ)/N`, and the
 /// value is computed from the logit as `max(z, 0) − z·y + ln(1 + e^{−|z|})`: no `ln 0` and no
 /// division by `a(1 − a)`, however saturated the output. With any other activation,
-/// probabilities are clamped to `[1e-7, 1 − 1e-7]`.
+/// probabilities are clamped to `[1e-7, 1 − 1e-7]` for the value, and, as in Keras, the gradient
+/// of an output outside that range is 0 (the clamp's derivative): an output that is not a
+/// probability is not pushed further out.
 ///
 /// ```
 /// use constnet::loss::{BinaryCrossEntropy, Loss};
@@ -19,6 +21,8 @@ use crate::{Activation, ActivationKind, Scalar};
 /// assert!((bce.delta::<Sigmoid>(&z, &[0.7], &[1.0])[0] + 0.3).abs() < 1e-12);
 /// // A confidently wrong logit is a large finite loss, not infinity.
 /// assert!((bce.value_at::<Sigmoid>(&[-800.0f64], &[0.0], &[1.0]) - 800.0).abs() < 1e-9);
+/// // Not a probability: no gradient.
+/// assert_eq!(bce.gradient(&[1.3f64], &[0.0]), [0.0]);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BinaryCrossEntropy;
@@ -42,8 +46,8 @@ impl<T: Scalar, const N: usize> Loss<T, N> for BinaryCrossEntropy {
     fn gradient(&self, prediction: &[T; N], target: &[T; N]) -> [T; N] {
         let scale = inverse_width::<T, N>();
         core::array::from_fn(|i| {
-            let a = clamp_probability(prediction[i]);
-            (a - target[i]) / (a * (T::ONE - a)) * scale
+            let a = prediction[i];
+            if inside_probability_range(a) { (a - target[i]) / (a * (T::ONE - a)) * scale } else { T::ZERO }
         })
     }
 

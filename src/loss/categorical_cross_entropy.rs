@@ -1,4 +1,4 @@
-use super::{Loss, clamp_probability, log_sum_exp};
+use super::{Loss, clamp_probability, inside_probability_range, log_sum_exp};
 use crate::{Activation, ActivationKind, Scalar};
 
 /// Categorical cross-entropy with a one-hot (or any probability) target:
@@ -7,7 +7,8 @@ use crate::{Activation, ActivationKind, Scalar};
 /// After a [`Softmax`](crate::Softmax), `δ = ∂L/∂z = p·Σy − y`, which is `p − y` for a one-hot
 /// target, and the value is computed from the logits as `Σy·logsumexp(z) − Σ yᵢzᵢ`, so a
 /// zero probability never reaches a logarithm. With other activations probabilities are
-/// clamped to at least `1e-7`.
+/// clamped to `[1e-7, 1 − 1e-7]` for the value, and the gradient of an output outside that range
+/// is 0 (Keras' clipping).
 ///
 /// ```
 /// use constnet::loss::{CategoricalCrossEntropy, Loss};
@@ -32,7 +33,10 @@ impl<T: Scalar, const N: usize> Loss<T, N> for CategoricalCrossEntropy {
     }
 
     fn gradient(&self, prediction: &[T; N], target: &[T; N]) -> [T; N] {
-        core::array::from_fn(|i| -target[i] / clamp_probability(prediction[i]))
+        core::array::from_fn(|i| {
+            let p = prediction[i];
+            if inside_probability_range(p) { -target[i] / p } else { T::ZERO }
+        })
     }
 
     fn value_at<A: Activation>(&self, z: &[T; N], y: &[T; N], target: &[T; N]) -> T {

@@ -87,6 +87,16 @@ fn clamp_probability<T: Scalar>(p: T) -> T {
     p.max(eps).min(T::ONE - eps)
 }
 
+/// The derivative of [`clamp_probability`]: 1 inside `[ε, 1 − ε]`, 0 outside (and for NaN). A
+/// cross-entropy gradient is multiplied by it, as Keras' clipped losses are: an output that is not
+/// a probability (`1.3` from an `Identity` layer) gets no gradient, instead of one evaluated at
+/// the clamped value that pushes it further out.
+#[inline(always)]
+fn inside_probability_range<T: Scalar>(p: T) -> bool {
+    let eps = T::from_f64(PROBABILITY_EPSILON);
+    p >= eps && p <= T::ONE - eps
+}
+
 /// `ln(1 + eˣ)` without overflow: `max(x, 0) + ln(1 + e^{−|x|})`.
 #[inline(always)]
 fn softplus<T: Scalar>(x: T) -> T {

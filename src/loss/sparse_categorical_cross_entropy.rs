@@ -1,4 +1,4 @@
-use super::{Loss, clamp_probability, log_sum_exp};
+use super::{Loss, clamp_probability, inside_probability_range, log_sum_exp};
 use crate::{Activation, ActivationKind, Scalar};
 
 /// Cross-entropy with the target given as a class index `c < N`: `L = −ln p_c`,
@@ -41,8 +41,10 @@ impl<T: Scalar, const N: usize> Loss<T, N> for SparseCategoricalCrossEntropy {
 
     fn gradient(&self, prediction: &[T; N], target: &usize) -> [T; N] {
         let mut g = [T::ZERO; N];
-        if let (Some(gc), Some(&p)) = (g.get_mut(*target), prediction.get(*target)) {
-            *gc = -T::ONE / clamp_probability(p);
+        if let (Some(gc), Some(&p)) = (g.get_mut(*target), prediction.get(*target))
+            && inside_probability_range(p)
+        {
+            *gc = -T::ONE / p;
         }
         g
     }

@@ -40,7 +40,7 @@ type At<N, T, const K: usize> = <N as LayerAt<T, K>>::Layer;
 /// `x` seen as an array of `B` values. `network!` asserts `A == B` at compile time where the
 /// network is declared; the assertion here catches a hand-built chain that does not.
 #[inline(always)]
-fn reshape<T, const A: usize, const B: usize>(x: &[T; A]) -> &[T; B] {
+pub(crate) fn reshape<T, const A: usize, const B: usize>(x: &[T; A]) -> &[T; B] {
     const { assert!(A == B, "constnet: a layer takes a different number of values than the layer before gives") }
     match x.first_chunk::<B>() {
         Some(y) => y,
@@ -82,6 +82,10 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn tensor(net: &N, index: usize) -> &[T];
     /// Tensor `index`, mutably; empty past the end.
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T];
+    /// Calls `f` with every layer's tensors, in order.
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F);
+    /// Calls `f` with every layer's tensors, mutably, in order.
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F);
     /// What tensor `index` is, within its layer.
     fn tensor_info(index: usize) -> TensorInfo;
     /// The name of the layer that holds tensor `index`.
@@ -90,6 +94,8 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn init<R: Rng + ?Sized>(net: &mut N, rng: &mut R, init: Init);
     /// Inference.
     fn forward(net: &N, x: &[T; IN]) -> [T; OUT];
+    /// Inference that also gives the last layer's pre-activation: `(z, y)`.
+    fn forward_logits(net: &N, x: &[T; IN]) -> ([T; OUT], [T; OUT]);
     /// Inference on a feature-major block of `S` samples.
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; IN]) -> [[T; S]; OUT];
     /// One step of a sequence, updating every layer's state.
@@ -142,6 +148,16 @@ where
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own { net.layer_mut().tensor_mut(index) } else { R::tensor_mut(net, index - own) }
     }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F) {
+        net.layer().for_each_tensor(&mut *f);
+        R::for_each_tensor(net, f);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F) {
+        net.layer_mut().for_each_tensor_mut(&mut *f);
+        R::for_each_tensor_mut(net, f);
+    }
     fn tensor_info(index: usize) -> TensorInfo {
         let own = <At<N, T, K> as Parameters<T>>::TENSORS;
         if index < own { <At<N, T, K> as Parameters<T>>::tensor_info(index) } else { R::tensor_info(index - own) }
@@ -158,6 +174,11 @@ where
     fn forward(net: &N, x: &[T; FROM]) -> [T; OUT] {
         let h = net.layer().forward(reshape(x));
         R::forward(net, &h)
+    }
+    #[inline(always)]
+    fn forward_logits(net: &N, x: &[T; FROM]) -> ([T; OUT], [T; OUT]) {
+        let h = net.layer().forward(reshape(x));
+        R::forward_logits(net, &h)
     }
     #[inline(always)]
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; FROM]) -> [[T; S]; OUT] {
@@ -279,6 +300,14 @@ where
     fn tensor_mut(net: &mut N, index: usize) -> &mut [T] {
         net.layer_mut().tensor_mut(index)
     }
+    #[inline]
+    fn for_each_tensor<F: FnMut(&[T])>(net: &N, f: &mut F) {
+        net.layer().for_each_tensor(&mut *f);
+    }
+    #[inline]
+    fn for_each_tensor_mut<F: FnMut(&mut [T])>(net: &mut N, f: &mut F) {
+        net.layer_mut().for_each_tensor_mut(&mut *f);
+    }
     fn tensor_info(index: usize) -> TensorInfo {
         <At<N, T, K> as Parameters<T>>::tensor_info(index)
     }
@@ -291,6 +320,10 @@ where
     #[inline(always)]
     fn forward(net: &N, x: &[T; FROM]) -> [T; OUT] {
         net.layer().forward(reshape(x))
+    }
+    #[inline(always)]
+    fn forward_logits(net: &N, x: &[T; FROM]) -> ([T; OUT], [T; OUT]) {
+        net.layer().forward_logits(reshape(x))
     }
     #[inline(always)]
     fn forward_block<const S: usize>(net: &N, x: &[[T; S]; FROM]) -> [[T; S]; OUT] {

@@ -98,6 +98,33 @@ pub trait Sequential<T: Scalar, const IN: usize, const OUT: usize>:
     );
 }
 
+/// A network's scalar and widths as one type, [`Io<T, IN, OUT>`](Io), for generic code that must
+/// name a network's layers without knowing its widths, such as
+/// [`int8::Quantized<Circles>`](crate::int8::Quantized). `network!` implements it next to
+/// [`Sequential`]; a blanket implementation could not, because nothing in `N` alone fixes `IN`
+/// and `OUT`.
+///
+/// ```
+/// use constnet::network::{Io, Signature};
+/// use constnet::prelude::*;
+/// network! { struct Net<f32> { hidden: Dense<3, 8, Relu>, output: Dense<8, 2, Softmax> } }
+/// let _: fn() -> Io<f32, 3, 2> = || <Net as Signature>::Io::default();
+/// ```
+pub trait Signature {
+    /// `Io<T, IN, OUT>`: the scalar and the input and output widths.
+    type Io;
+}
+
+/// The scalar `T` and widths `IN → OUT` of a network, as a type (see [`Signature`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Io<T, const IN: usize, const OUT: usize>(core::marker::PhantomData<T>);
+
+impl<T, const IN: usize, const OUT: usize> Default for Io<T, IN, OUT> {
+    fn default() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
 /// What a fused descent step ([`Network::descend`]) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]
@@ -126,6 +153,17 @@ pub enum Descent {
 ///
 /// The network value doubles as its own gradient and optimizer-state container: the gradients
 /// of a `Circles<f32>` are a `Circles<f32>` (see [`Parameters`]).
+///
+/// # Big networks
+/// A network is its weights, inline: a 784-128-10 MNIST classifier of `Dense` layers is 400 KB,
+/// and training keeps about five of them (the network, the gradients, Adam's two moments, the
+/// early-stopping snapshot). That overflows a test thread's 2 MiB stack and a debug main thread's
+/// 8 MiB. `network!` warns at compile time when a network's weights pass 256 KiB; declare the big
+/// layers as [`HeapDense`](crate::layer::Dense) (`std` feature: the same layer with its arrays
+/// boxed, so the network, its gradients and the optimizer state are a few pointers each), or put
+/// an inline network in a `static` (in flash on a microcontroller) and allow the warning with
+/// `#[allow(deprecated)]` on its declaration. Networks are created in place
+/// ([`Network::random`] zeroes then initialises each layer where it stands).
 pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     Parameters<T> + Clone + Debug + PartialEq + Send + Sync
 {
@@ -155,6 +193,10 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
 
     /// Inference: runs every layer in turn, on the stack.
     fn forward(&self, x: &[T; IN]) -> [T; OUT];
+    /// Inference that also gives the output layer's pre-activation: `(z, y)`, `y = forward(x)`.
+    /// [`Trainer::evaluate`](crate::train::Trainer::evaluate) uses it so that a loss on held-out
+    /// data is computed exactly as in training (cross-entropies from the logits).
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]);
     /// Inference on many samples: `outputs[k] = forward(&inputs[k])`, up to rounding, computed in
     /// blocks of [`BLOCK`](crate::batch::BLOCK) samples that every layer processes together,
     /// vectorised across samples (see [`crate::batch`]). No allocation.
@@ -208,6 +250,11 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
     }
 
     #[inline]
+    fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]) {
+        N::Layers::forward_logits(self, x)
+    }
+
+    #[inline]
     fn forward_batch(&self, inputs: &[[T; IN]], outputs: &mut [[T; OUT]]) {
         crate::batch::run_blocks(inputs, outputs, |x| N::Layers::forward_block::<{ crate::batch::BLOCK }>(self, x));
     }
@@ -255,7 +302,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
     #[inline(always)]
     fn descend(&mut self, tape: &Self::Tape, delta: &[T; OUT], rate: T, clip_norm: Option<T>) -> Descent {
         let (signals, norm2) = N::Layers::signals_params(self, &tape.input, &tape.layers, delta);
-        match crate::train::gradient_scale(norm2, clip_norm) {
+        match crate::train::gradient_scale(norm2, clip_norm, rate) {
             Some(scale) => {
                 N::Layers::descend(self, &tape.input, &tape.layers, &signals, rate * scale);
                 Descent::Applied

@@ -69,7 +69,7 @@ impl Adam {
         state: &mut AdamState<N>,
         lr: T,
         weight_decay: f64,
-    ) {
+    ) -> bool {
         state.t = state.t.saturating_add(1);
         let (b1, b2) = (T::from_f64(self.beta1), T::from_f64(self.beta2));
         let (c1, c2) = (T::ONE - b1, T::ONE - b2);
@@ -82,7 +82,7 @@ impl Adam {
             *m = b1 * *m + c1 * g;
             *v = b2 * *v + c2 * g * g;
             *p = *p * decay - lr * (*m * step) / ((*v * inv_c2).sqrt() + eps);
-        });
+        })
     }
 }
 
@@ -96,7 +96,7 @@ impl<T: Scalar> Optimizer<T> for Adam {
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()
     }
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) {
-        self.update(params, grads, state, lr, 0.0);
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) -> bool {
+        self.update(params, grads, state, lr, 0.0)
     }
 }

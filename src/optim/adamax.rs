@@ -35,7 +35,7 @@ impl<T: Scalar> Optimizer<T> for Adamax {
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()
     }
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) {
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) -> bool {
         state.t = state.t.saturating_add(1);
         let (b1, b2) = (T::from_f64(self.beta1), T::from_f64(self.beta2));
         let c1 = T::ONE - b1;
@@ -46,6 +46,6 @@ impl<T: Scalar> Optimizer<T> for Adamax {
             *m = b1 * *m + c1 * g;
             *u = (b2 * *u).max(g.abs());
             *p -= rate * *m / (*u + eps);
-        });
+        })
     }
 }

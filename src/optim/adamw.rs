@@ -32,7 +32,7 @@ impl<T: Scalar> Optimizer<T> for AdamW {
     fn new_state<N: Parameters<T>>(&self) -> AdamState<N> {
         AdamState::zeroed()
     }
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) {
-        self.adam.update(params, grads, state, lr, self.weight_decay);
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut AdamState<N>, lr: T) -> bool {
+        self.adam.update(params, grads, state, lr, self.weight_decay)
     }
 }

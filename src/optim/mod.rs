@@ -49,37 +49,47 @@ pub trait Optimizer<T: Scalar>: Copy + Debug {
     fn validate(&self) -> Result<(), OptimError>;
     /// Fresh state (zero moments) for a network of type `N`.
     fn new_state<N: Parameters<T>>(&self) -> Self::State<N>;
-    /// Applies one update: `params ← params − lr·(update rule)(grads, state)`.
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut Self::State<N>, lr: T);
+    /// Applies one update: `params ← params − lr·(update rule)(grads, state)`. Returns `false`
+    /// if an updated parameter is NaN or infinite (checked in the same pass, so the trainer can
+    /// report it instead of a success).
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, state: &mut Self::State<N>, lr: T) -> bool;
 }
 
-/// Calls `f(param, grad)` for every parameter.
+/// Calls `f(param, grad)` for every parameter; `true` if every updated parameter is finite.
 #[inline(always)]
-fn for_each<T: Scalar, N: Parameters<T>>(params: &mut N, grads: &N, mut f: impl FnMut(&mut T, T)) {
+fn for_each<T: Scalar, N: Parameters<T>>(params: &mut N, grads: &N, mut f: impl FnMut(&mut T, T)) -> bool {
+    let mut finite = true;
     for t in 0..N::TENSORS {
         for (p, &g) in params.tensor_mut(t).iter_mut().zip(grads.tensor(t)) {
             f(p, g);
+            finite &= p.is_finite();
         }
     }
+    finite
 }
 
-/// Calls `f(param, grad, s)` with one state slot per parameter.
+/// Calls `f(param, grad, s)` with one state slot per parameter; `true` if every updated
+/// parameter is finite.
 #[inline(always)]
 fn for_each_with<T: Scalar, N: Parameters<T>>(
     params: &mut N,
     grads: &N,
     state: &mut N,
     mut f: impl FnMut(&mut T, T, &mut T),
-) {
+) -> bool {
+    let mut finite = true;
     for t in 0..N::TENSORS {
         let (p, g, s) = (params.tensor_mut(t), grads.tensor(t), state.tensor_mut(t));
         for ((p, &g), s) in p.iter_mut().zip(g).zip(s.iter_mut()) {
             f(p, g, s);
+            finite &= p.is_finite();
         }
     }
+    finite
 }
 
-/// Calls `f(param, grad, s1, s2)` with two state slots per parameter.
+/// Calls `f(param, grad, s1, s2)` with two state slots per parameter; `true` if every updated
+/// parameter is finite.
 #[inline(always)]
 fn for_each_with2<T: Scalar, N: Parameters<T>>(
     params: &mut N,
@@ -87,14 +97,17 @@ fn for_each_with2<T: Scalar, N: Parameters<T>>(
     first: &mut N,
     second: &mut N,
     mut f: impl FnMut(&mut T, T, &mut T, &mut T),
-) {
+) -> bool {
+    let mut finite = true;
     for t in 0..N::TENSORS {
         let (p, g) = (params.tensor_mut(t), grads.tensor(t));
         let (a, b) = (first.tensor_mut(t), second.tensor_mut(t));
         for (((p, &g), a), b) in p.iter_mut().zip(g).zip(a.iter_mut()).zip(b.iter_mut()) {
             f(p, g, a, b);
+            finite &= p.is_finite();
         }
     }
+    finite
 }
 
 /// `β^t` for bias correction, in `f64`.

@@ -52,18 +52,18 @@ impl<T: Scalar> Optimizer<T> for Momentum {
         N::zeroed()
     }
     #[inline]
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, velocity: &mut N, lr: T) {
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, velocity: &mut N, lr: T) -> bool {
         let mu = T::from_f64(self.momentum);
         if self.nesterov {
             for_each_with(params, grads, velocity, |p, g, b| {
                 *b = mu * *b + g;
                 *p -= lr * (g + mu * *b);
-            });
+            })
         } else {
             for_each_with(params, grads, velocity, |p, g, b| {
                 *b = mu * *b + g;
                 *p -= lr * *b;
-            });
+            })
         }
     }
 }

@@ -24,7 +24,7 @@ impl<T: Scalar> Optimizer<T> for Sgd {
     }
     fn new_state<N: Parameters<T>>(&self) {}
     #[inline]
-    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, _state: &mut (), lr: T) {
-        for_each(params, grads, |p, g| *p -= lr * g);
+    fn step<N: Parameters<T>>(&self, params: &mut N, grads: &N, _state: &mut (), lr: T) -> bool {
+        for_each(params, grads, |p, g| *p -= lr * g)
     }
 }

@@ -62,19 +62,39 @@ pub enum TrainError {
     EarlyStoppingWithoutValidation,
     /// The loss became NaN or infinite; no update was applied from that step on.
     NonFiniteLoss {
-        /// Epoch (from 1) in which it happened.
+        /// Epoch (from 1) in which it happened; 0 for [`Trainer::step`](super::Trainer::step)
+        /// outside [`Trainer::fit`](super::Trainer::fit).
         epoch: usize,
         /// Optimizer step (from 1, counted over the whole run) whose batch gave the loss.
         step: u64,
         /// The loss value (NaN or ±∞).
         loss: f64,
     },
-    /// The gradient became NaN or infinite; the update was not applied.
+    /// The gradient, or the update it makes (learning rate × gradient), became NaN or infinite;
+    /// the update was not applied.
     NonFiniteGradient {
-        /// Epoch (from 1) in which it happened.
+        /// Epoch (from 1) in which it happened; 0 for [`Trainer::step`](super::Trainer::step)
+        /// outside [`Trainer::fit`](super::Trainer::fit).
         epoch: usize,
         /// Optimizer step (from 1) that was refused.
         step: u64,
+    },
+    /// An update was applied and made some weights NaN or infinite (an optimizer's step can
+    /// overflow where the gradient did not). The weights are not usable; this is reported instead
+    /// of a success.
+    NonFiniteWeights {
+        /// Epoch (from 1) in which it happened; 0 outside [`Trainer::fit`](super::Trainer::fit).
+        epoch: usize,
+        /// Optimizer step (from 1) that produced them.
+        step: u64,
+    },
+    /// A sample holds NaN or infinity: refused before training, because one such value makes
+    /// every later weight NaN (or, in the validation set, makes early stopping keep a NaN epoch).
+    NonFiniteData {
+        /// `"training"` or `"validation"`.
+        set: &'static str,
+        /// Index of the sample.
+        sample: usize,
     },
     /// An initialisation scheme was invalid.
     Init(InitError),
@@ -121,14 +141,25 @@ impl fmt::Display for TrainError {
             }
             TrainError::NonFiniteLoss { epoch, step, loss } => write!(
                 f,
-                "the loss became {loss} in epoch {epoch} at step {step}; the network keeps its last finite weights \
-                 (try a smaller learning rate or gradient clipping)"
+                "the loss became {loss}{}; the network keeps its last finite weights \
+                 (try a smaller learning rate or gradient clipping, and check the data)",
+                When(epoch, step)
             ),
             TrainError::NonFiniteGradient { epoch, step } => write!(
                 f,
-                "the gradient became non-finite in epoch {epoch} at step {step}; the update was not applied \
-                 (try a smaller learning rate or gradient clipping)"
+                "the gradient or its update became non-finite{}; the update was not applied \
+                 (try a smaller learning rate or gradient clipping)",
+                When(epoch, step)
             ),
+            TrainError::NonFiniteWeights { epoch, step } => write!(
+                f,
+                "the update{} made some weights NaN or infinite, so the network is no longer usable \
+                 (try a smaller learning rate, a larger epsilon, or gradient clipping)",
+                When(epoch, step)
+            ),
+            TrainError::NonFiniteData { set, sample } => {
+                write!(f, "{set} sample {sample} holds NaN or infinity: expected finite inputs and targets")
+            }
             TrainError::Init(err) => write!(f, "{err}"),
             TrainError::NotRepresentable { name, value, scalar, becomes, expected } => {
                 OptimError::NotRepresentable { name, value, scalar, becomes, expected }.fmt(f)
@@ -138,6 +169,18 @@ impl fmt::Display for TrainError {
 }
 
 impl core::error::Error for TrainError {}
+
+/// " in epoch 3 at step 12", or " at step 12" outside `fit` (epoch 0).
+struct When(usize, u64);
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            When(0, step) => write!(f, " at step {step}"),
+            When(epoch, step) => write!(f, " in epoch {epoch} at step {step}"),
+        }
+    }
+}
 
 impl From<OptimError> for TrainError {
     fn from(err: OptimError) -> Self {

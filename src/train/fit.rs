@@ -6,6 +6,17 @@ use crate::data::shuffle_pairs;
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::{Network, Parameters, Scalar};
+
+/// `true` when no value is NaN or infinite.
+trait AllFinite {
+    fn all_finite(&self) -> bool;
+}
+
+impl<T: Scalar, const N: usize> AllFinite for [T; N] {
+    fn all_finite(&self) -> bool {
+        self.iter().all(|v| v.is_finite())
+    }
+}
 use rand::Rng;
 
 /// The data [`Trainer::fit`] learns from. The training set is shuffled in place between epochs
@@ -72,9 +83,9 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         F: FnMut(&EpochReport) -> Control,
     {
         let FitData { inputs, targets, validation } = data;
-        self.check::<_, OUT>(inputs, targets, "training")?;
+        self.check::<IN, OUT>(inputs, targets, "training")?;
         if let Some((vi, vt)) = validation {
-            self.check::<_, OUT>(vi, vt, "validation")?;
+            self.check::<IN, OUT>(vi, vt, "validation")?;
         }
         config.validate(inputs.len(), validation.is_some())?;
         if !N::TRAINABLE {
@@ -135,7 +146,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             let train_loss = loss_sum / seen as f64;
             let (validation_loss, validation_accuracy) = match validation {
                 Some((vi, vt)) => {
-                    let (loss, accuracy) = self.evaluate(net, vi, vt, config.metric);
+                    let (loss, accuracy) = self.evaluate(net, vi, vt, config.metric)?;
                     (Some(loss), accuracy)
                 }
                 None => (None, None),
@@ -192,45 +203,60 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         unreachable_stop()
     }
 
-    /// Mean loss (from the network's inference outputs) and accuracy over a data set.
+    /// Mean loss and accuracy over a data set, at inference (no dropout). The loss is the same
+    /// function training reports ([`Loss::value_at`] on the output layer's logits and outputs), so
+    /// training and validation losses compare.
+    ///
+    /// # Errors
+    /// [`TrainError::EmptyDataSet`] or [`TrainError::LengthMismatch`] for an unusable set
+    /// (reported as the `"evaluation"` set).
     pub fn evaluate<const IN: usize, const OUT: usize>(
         &self,
         net: &N,
         inputs: &[[T; IN]],
         targets: &[L::Target],
         metric: super::Metric,
-    ) -> (f64, Option<f64>)
+    ) -> Result<(f64, Option<f64>), TrainError>
     where
         N: Network<T, IN, OUT>,
         L: Loss<T, OUT, Target: Target<T, OUT>>,
     {
+        if inputs.len() != targets.len() {
+            return Err(TrainError::LengthMismatch { set: "evaluation", inputs: inputs.len(), targets: targets.len() });
+        }
+        if inputs.is_empty() {
+            return Err(TrainError::EmptyDataSet { set: "evaluation" });
+        }
         let (mut loss, mut correct, mut counted) = (0.0, 0usize, 0usize);
         for (x, t) in inputs.iter().zip(targets) {
-            let y = net.forward(x);
-            loss += self.loss.value(&y, t).to_f64();
+            let (z, y) = net.forward_logits(x);
+            loss += self.loss.value_at::<N::OutputActivation>(&z, &y, t).to_f64();
             if let Some(ok) = t.is_correct(metric, &y) {
                 correct += usize::from(ok);
                 counted += 1;
             }
         }
-        let n = inputs.len().min(targets.len()).max(1) as f64;
-        (loss / n, (counted > 0).then(|| correct as f64 / counted as f64))
+        let n = inputs.len() as f64;
+        Ok((loss / n, (counted > 0).then(|| correct as f64 / counted as f64)))
     }
 
-    fn check<I, const OUT: usize>(
+    fn check<const IN: usize, const OUT: usize>(
         &self,
-        inputs: &[I],
+        inputs: &[[T; IN]],
         targets: &[L::Target],
         set: &'static str,
     ) -> Result<(), TrainError>
     where
-        L: Loss<T, OUT>,
+        L: Loss<T, OUT, Target: Target<T, OUT>>,
     {
         if inputs.len() != targets.len() {
             return Err(TrainError::LengthMismatch { set, inputs: inputs.len(), targets: targets.len() });
         }
         if inputs.is_empty() {
             return Err(TrainError::EmptyDataSet { set });
+        }
+        if let Some(sample) = inputs.iter().zip(targets).position(|(x, t)| !(x.all_finite() && t.is_finite())) {
+            return Err(TrainError::NonFiniteData { set, sample });
         }
         if let Some(classes) = self.loss.classes() {
             for (sample, t) in targets.iter().enumerate() {

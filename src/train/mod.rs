@@ -1,5 +1,29 @@
 //! Training: back-propagation steps, mini-batches, and a fit loop with stopping rules.
 //!
+//! ```
+//! use constnet::prelude::*;
+//! use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
+//!
+//! network! { struct Xor<f32> { hidden: Dense<2, 4, Tanh>, output: Dense<4, 1, Sigmoid> } }
+//!
+//! let (mut inputs, mut targets) = constnet::data::xor::<f32>();
+//! let mut rng = Xoshiro128PlusPlus::seed_from_u64(7);
+//! let mut net = Xor::random(&mut rng);
+//! let mut trainer = Trainer::new(Adam::default(), BinaryCrossEntropy, Schedule::Constant(0.05))?;
+//! let config = FitConfig::new(2000)
+//!     .metric(Metric::Binary)
+//!     .stop(StopRules { target_loss: Some(0.02), ..StopRules::default() });
+//! let report = trainer.fit(&mut net, FitData::new(&mut inputs, &mut targets), &config, &mut rng, |epoch| {
+//!     if epoch.epoch % 100 == 0 {
+//!         println!("{epoch}"); // a progress line
+//!     }
+//!     Control::Continue
+//! })?;
+//! assert_eq!(report.last.train_accuracy, Some(1.0));
+//! assert!(net.forward(&[1.0, 0.0])[0] > 0.5 && net.forward(&[1.0, 1.0])[0] < 0.5);
+//! # Ok::<(), constnet::train::TrainError>(())
+//! ```
+//!
 //! A [`Trainer`] holds everything one training run needs besides the network: the gradient
 //! accumulator and the optimizer state (both values of the network's own type), the loss, the
 //! learning-rate schedule and the regularisation. It never allocates, so it trains on a

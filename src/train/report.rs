@@ -70,13 +70,46 @@ impl fmt::Display for EpochReport {
             write!(f, "  val_acc {:>6.2}%", acc * 100.0)?;
         }
         write!(f, "  lr {:.3e}", self.learning_rate)?;
-        if let Some(elapsed) = self.elapsed {
-            let secs = elapsed.as_secs_f64();
-            if secs > 0.0 {
-                write!(f, "  {:.0} samples/s", self.samples as f64 / secs)?;
-            }
+        if let Some(rate) = self.samples_per_second() {
+            write!(f, "  {} samples/s", Si(rate))?;
         }
         Ok(())
+    }
+}
+
+impl EpochReport {
+    /// Training samples per second of wall time in this epoch, if it was timed (`std`). Short
+    /// epochs are at the mercy of the timer and the scheduler: for a rate that means something,
+    /// take the median over epochs, or total samples over total time.
+    #[must_use]
+    pub fn samples_per_second(&self) -> Option<f64> {
+        let secs = self.elapsed?.as_secs_f64();
+        (secs > 0.0).then(|| self.samples as f64 / secs)
+    }
+}
+
+/// A non-negative number with three significant digits and an SI prefix: `950`, `12.3 k`,
+/// `1.02 M`, `3.40 G`.
+struct Si(f64);
+
+impl fmt::Display for Si {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut value = self.0;
+        let mut prefix = "";
+        for next in [" k", " M", " G", " T"] {
+            // Switch up when rounding to three significant digits would show 1000 or more.
+            if value < 999.5 {
+                break;
+            }
+            value /= 1000.0;
+            prefix = next;
+        }
+        match (prefix, value) {
+            ("", _) => write!(f, "{value:.0}"),
+            (_, v) if v >= 99.95 => write!(f, "{value:.0}{prefix}"),
+            (_, v) if v >= 9.995 => write!(f, "{value:.1}{prefix}"),
+            _ => write!(f, "{value:.2}{prefix}"),
+        }
     }
 }
 
@@ -105,8 +138,71 @@ pub struct FitReport {
     pub best: Option<(usize, f64)>,
 }
 
+/// One line: how long training ran and why it stopped (and, with early stopping, the best
+/// epoch). It does not repeat the last epoch's numbers, which the per-epoch callback usually
+/// prints already; print [`FitReport::last`] for them.
 impl fmt::Display for FitReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "stopped after {} epochs ({} steps): {}; {}", self.epochs, self.steps, self.stop, self.last)
+        write!(f, "stopped after {} epochs ({} steps): {}", self.epochs, self.steps, self.stop)?;
+        if let Some((epoch, loss)) = self.best {
+            write!(f, "; best val_loss {loss:.5} in epoch {epoch}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn rates_have_three_significant_digits_and_a_prefix() {
+        let cases = [
+            (0.4, "0"),
+            (950.0, "950"),
+            (999.4, "999"),
+            (999.6, "1.00 k"),
+            (1234.0, "1.23 k"),
+            (12_345.0, "12.3 k"),
+            (99_960.0, "100 k"),
+            (123_456.0, "123 k"),
+            (1_020_000.0, "1.02 M"),
+            (10_252_788.0, "10.3 M"),
+            (3.4e9, "3.40 G"),
+            (5e15, "5000 T"),
+        ];
+        for (rate, shown) in cases {
+            assert_eq!(Si(rate).to_string(), shown, "{rate}");
+        }
+    }
+
+    #[test]
+    fn the_fit_report_does_not_repeat_the_last_epoch() {
+        let last = EpochReport {
+            epoch: 60,
+            max_epochs: 60,
+            train_loss: 0.5,
+            train_accuracy: None,
+            validation_loss: Some(0.25),
+            validation_accuracy: None,
+            steps: 1500,
+            learning_rate: 0.01,
+            samples: 800,
+            elapsed: None,
+        };
+        let mut report = FitReport { epochs: 60, steps: 1500, stop: StopReason::MaxEpochs, last, best: None };
+        assert_eq!(report.to_string(), "stopped after 60 epochs (1500 steps): reached the maximum number of epochs");
+        report.stop = StopReason::EarlyStopping;
+        report.best = Some((41, 0.123456));
+        assert_eq!(
+            report.to_string(),
+            "stopped after 60 epochs (1500 steps): the validation loss stopped improving; best val_loss 0.12346 in \
+             epoch 41"
+        );
+        assert_eq!(last.samples_per_second(), None);
+        let timed = EpochReport { elapsed: Some(Duration::from_micros(80)), ..last };
+        assert_eq!(timed.samples_per_second(), Some(10_000_000.0));
+        assert!(timed.to_string().ends_with("  10.0 M samples/s"), "{timed}");
     }
 }

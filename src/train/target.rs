@@ -18,6 +18,8 @@ pub trait Target<T: Scalar, const N: usize>: Copy + core::fmt::Debug {
     /// Whether `prediction` counts as correct for this target under `metric`; `None` when the
     /// metric is [`Metric::None`].
     fn is_correct(&self, metric: Metric, prediction: &[T; N]) -> Option<bool>;
+    /// `false` if the target holds NaN or infinity (class indices are always finite).
+    fn is_finite(&self) -> bool;
 }
 
 impl<T: Scalar, const N: usize> Target<T, N> for [T; N] {
@@ -27,6 +29,9 @@ impl<T: Scalar, const N: usize> Target<T, N> for [T; N] {
             Metric::Binary => Some(binary_correct(prediction, self)),
             Metric::Argmax => Some(argmax_correct(prediction, self)),
         }
+    }
+    fn is_finite(&self) -> bool {
+        self.iter().all(|v| v.is_finite())
     }
 }
 
@@ -38,5 +43,8 @@ impl<T: Scalar, const N: usize> Target<T, N> for usize {
             Metric::Binary if N == 1 => Some(usize::from(prediction[0] >= T::from_f64(0.5)) == *self),
             Metric::Binary | Metric::Argmax => Some(argmax(prediction) == *self),
         }
+    }
+    fn is_finite(&self) -> bool {
+        true
     }
 }

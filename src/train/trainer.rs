@@ -31,7 +31,9 @@ impl Regularization {
 /// for early stopping, and the loss, schedule and regularisation.
 ///
 /// Memory: `size_of::<Trainer<…>>()` is about `(2 + k)·size_of::<N>()`, with `k` = 0 for
-/// [`Sgd`](crate::optim::Sgd), 1 for momentum and RMSprop, 2 for the Adam family.
+/// [`Sgd`](crate::optim::Sgd), 1 for momentum and RMSprop, 2 for the Adam family. For a network
+/// too big for the stack, box the trainer (`Box::new(Trainer::new(…)?)`) or declare the big layers
+/// as `HeapDense` (see "Big networks" in [`Network`]).
 #[derive(Clone, Debug)]
 pub struct Trainer<T: Scalar, N: Parameters<T>, O: Optimizer<T>, L> {
     /// The optimizer's hyper-parameters.
@@ -133,8 +135,13 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// the scheduled learning rate. The accumulator is zero afterwards.
     ///
     /// # Errors
-    /// [`TrainError::NonFiniteGradient`] (the update is not applied, the network is unchanged).
+    /// [`TrainError::InvalidBatchSize`] for `batch == 0` (nothing changes);
+    /// [`TrainError::NonFiniteGradient`] (the update is not applied, the network is unchanged);
+    /// [`TrainError::NonFiniteWeights`] if the optimizer's step made a weight NaN or infinite.
     pub fn apply(&mut self, net: &mut N, batch: usize) -> Result<(), TrainError> {
+        if batch == 0 {
+            return Err(TrainError::InvalidBatchSize { batch_size: 0, samples: 0 });
+        }
         if batch > 1 {
             self.grads.scale(T::ONE / T::from_f64(batch as f64));
         }
@@ -148,7 +155,8 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                 }
             }
         }
-        match gradient_scale(self.grads.squared_norm(), self.clip_norm()) {
+        let lr = T::from_f64(self.schedule.rate(self.steps));
+        match gradient_scale(self.grads.squared_norm(), self.clip_norm(), lr) {
             None => {
                 self.discard_gradients();
                 return Err(TrainError::NonFiniteGradient { epoch: self.epoch, step: self.steps + 1 });
@@ -156,11 +164,13 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             Some(scale) if scale != T::ONE => self.grads.scale(scale),
             Some(_) => {}
         }
-        let lr = T::from_f64(self.schedule.rate(self.steps));
-        self.optimizer.step(net, &self.grads, &mut self.state, lr);
+        let finite = self.optimizer.step(net, &self.grads, &mut self.state, lr);
         self.steps += 1;
         self.grads.fill(T::ZERO);
         self.pending = false;
+        if !finite {
+            return Err(TrainError::NonFiniteWeights { epoch: self.epoch, step: self.steps });
+        }
         Ok(())
     }
 
@@ -223,8 +233,9 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     ///
     /// # Errors
     /// [`TrainError::Untrainable`] for a network with a `Step` activation;
+    /// [`TrainError::ClassOutOfRange`] for a class index not below the network's output width;
     /// [`TrainError::NonFiniteLoss`] / [`TrainError::NonFiniteGradient`], in which case no update
-    /// is applied and the network keeps its weights.
+    /// is applied and the network keeps its weights (outside [`Trainer::fit`] they report epoch 0).
     pub fn step<const IN: usize, const OUT: usize, R: Rng + ?Sized>(
         &mut self,
         net: &mut N,
@@ -238,6 +249,9 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     {
         if !N::TRAINABLE {
             return Err(TrainError::Untrainable);
+        }
+        if let (Some(classes), Err(class)) = (self.loss.classes(), self.loss.check_target(target)) {
+            return Err(TrainError::ClassOutOfRange { set: "step", sample: 0, class, classes });
         }
         let mut tape = N::Tape::default();
         if !self.pending {

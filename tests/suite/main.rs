@@ -10,8 +10,12 @@ mod common;
 mod activations;
 mod data;
 mod fast_paths;
+mod fixed;
 mod gradients;
+mod int8;
 mod io;
+#[cfg(feature = "std")]
+mod model_file;
 mod network;
 mod recurrent;
 mod seeds;

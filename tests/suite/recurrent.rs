@@ -423,13 +423,13 @@ fn a_gru_learns_the_order_of_two_events() {
     let mut sgd = Order::random(&mut rng(3));
     let mut trainer = Trainer::new(Sgd, BinaryCrossEntropy, Schedule::Constant(0.1)).unwrap();
     let (mut xs, mut ys) = order_data(400, 1);
-    let before = trainer.evaluate(&sgd, &test_x, &test_y, constnet::train::Metric::Binary).0;
+    let before = trainer.evaluate(&sgd, &test_x, &test_y, constnet::train::Metric::Binary).unwrap().0;
     trainer
         .fit(&mut sgd, FitData::new(&mut xs, &mut ys), &FitConfig::new(5), &mut rng(4), |_| {
             constnet::train::Control::Continue
         })
         .unwrap();
-    let after = trainer.evaluate(&sgd, &test_x, &test_y, constnet::train::Metric::Binary).0;
+    let after = trainer.evaluate(&sgd, &test_x, &test_y, constnet::train::Metric::Binary).unwrap().0;
     assert!(after < 0.5 * before, "loss {before} → {after}");
 }
 

@@ -13,7 +13,7 @@
 //! `-C target-cpu=native` flags never invalidate the normal build; criterion's results go to
 //! `criterion/` inside it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
@@ -27,7 +27,9 @@ fn main() -> ExitCode {
             _ => criterion_args.push(arg),
         }
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The workspace root, spelled without `..` (it appears in the messages).
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.parent().unwrap_or(manifest).to_path_buf();
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let bench_target = target.join(if native { "bench-native" } else { "bench-portable" });
     let home = bench_target.join("criterion");
@@ -60,6 +62,10 @@ fn main() -> ExitCode {
         }
     }
 
+    if !constnet_benches::report::has_results(&home) {
+        println!("{}", constnet_benches::report::no_results(&home));
+        return ExitCode::SUCCESS;
+    }
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {

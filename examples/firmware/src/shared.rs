@@ -85,7 +85,7 @@ pub fn train_xor() -> Result<XorRun, TrainError> {
         }
         epochs += 1;
     }
-    let (loss, _) = trainer.evaluate(&net, &inputs, &targets, Metric::None);
+    let (loss, _) = trainer.evaluate(&net, &inputs, &targets, Metric::None)?;
     let outputs = inputs.map(|x| net.forward(&x)[0]);
     Ok(XorRun { solved: all_right(&net), net, epochs, loss, outputs })
 }
