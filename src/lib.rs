@@ -111,6 +111,7 @@ pub use init::{Init, InitError};
 #[cfg(feature = "std")]
 pub use layer::HeapDense;
 pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, OutputLayer};
+pub use layer::{Gru, Lstm};
 pub use network::Network;
 pub use params::{Parameters, TensorInfo, TensorKind, TensorShape};
 pub use scalar::Scalar;
@@ -304,6 +305,7 @@ pub mod prelude {
     pub use crate::io::Model;
     #[cfg(feature = "safetensors")]
     pub use crate::io::safetensors::Safetensors;
+    pub use crate::layer::{AllSteps, Gru, LastStep, Lstm};
     pub use crate::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, Mse, SparseCategoricalCrossEntropy};
     pub use crate::optim::{Adam, Momentum, Schedule, Sgd};
     pub use crate::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};

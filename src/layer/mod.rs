@@ -29,12 +29,18 @@ mod dense;
 mod dense_math;
 mod dropout;
 pub mod fingerprint;
+mod gru;
+mod lstm;
+pub mod recurrent;
 mod storage;
 
 #[cfg(feature = "std")]
 pub use dense::HeapDense;
 pub use dense::{Dense, DenseTape};
 pub use dropout::{Dropout, DropoutTape};
+pub use gru::{Gru, GruState, GruTape};
+pub use lstm::{Lstm, LstmState, LstmTape};
+pub use recurrent::{AllSteps, Exact, Fast, GateMath, LastStep, Readout};
 #[cfg(feature = "std")]
 pub use storage::Heap;
 pub use storage::{Inline, Storage};

@@ -19,5 +19,6 @@ mod model_file;
 mod network;
 #[cfg(feature = "safetensors")]
 mod safetensors;
+mod recurrent;
 mod seeds;
 mod training;
