@@ -17,8 +17,8 @@ mod io;
 #[cfg(feature = "std")]
 mod model_file;
 mod network;
+mod recurrent;
 #[cfg(feature = "safetensors")]
 mod safetensors;
-mod recurrent;
 mod seeds;
 mod training;
