@@ -3,7 +3,7 @@
 //! linked: this is the program the int8 flash figure (and its 6 KiB budget on the Cortex-M0) is
 //! measured on. Prints each point's int8 input and output, the instructions per sample (SysTick
 //! under `-icount shift=0`) and the stack high-water mark, in hex through
-//! [`Out`](constnet_firmware::out::Out).
+//! [`Out`].
 #![no_std]
 #![no_main]
 

@@ -1,10 +1,10 @@
 //! A recurrent network from flash, step by step: the GRU rhythm classifier
-//! ([`RhythmStream`](constnet_firmware::sequence_shared::RhythmStream), decoded at compile time
+//! ([`RhythmStream`], decoded at compile time
 //! from `rhythm.cnet`) runs over each fixed sequence one sample per call, with its hidden state
 //! in RAM, reset between sequences. Prints every step's outputs as IEEE bits in hex for the host
 //! to compare, each sequence's class, the state's size, the stack high-water mark and the
 //! instructions per step (SysTick under QEMU's `-icount`), through
-//! [`Out`](constnet_firmware::out::Out) (no `core::fmt`).
+//! [`Out`] (no `core::fmt`).
 #![no_std]
 #![no_main]
 
