@@ -336,6 +336,23 @@ fn measure(target: &'static str) -> Option<Figures> {
         assert!(stderr.contains("HardFault"), "{stderr}");
         println!("{target}: on a Cortex-M3 without FPU the firmware faults and exits with 102 (HardFault handler)");
     }
+    // A panic prints where it happened and its message, and exits with 101, without formatting:
+    // the `panic` program panics on purpose and links no `core::fmt` code at all.
+    let (panic, stderr) = boot(&elf("panic"), machine(target));
+    assert_eq!(panic.status, Some(101), "expected the panic exit:\n{}\n{stderr}", panic.stdout);
+    assert!(
+        stderr.contains("panicked at src/bin/panic.rs:") && stderr.contains("a deliberate panic, to test the handler"),
+        "the panic handler did not report the panic: {stderr}"
+    );
+    let panic_elf = read("panic");
+    let formatting = formatting_symbols(&panic_elf);
+    assert!(formatting.is_empty(), "{target}: the panic handler links core::fmt: {formatting:?}");
+    // The same search does find core::fmt where it is linked (`infer` prints with `println!`).
+    assert!(
+        !formatting_symbols(&infer).is_empty(),
+        "{target}: no core::fmt symbols found in infer: the search is broken"
+    );
+    println!("{target}: a panic prints its location and message and exits with 101, without core::fmt");
     Some(Figures {
         infer: Sizes::of(&infer),
         wide: Sizes::of(&wide),

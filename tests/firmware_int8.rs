@@ -100,6 +100,8 @@ struct Int8Figures {
     code_int8: usize,
     code_f32: usize,
     stack: usize,
+    /// The stack high-water mark of `infer` (f32).
+    stack_f32: usize,
     instructions_per_sample: u64,
     outputs: usize,
 }
@@ -123,12 +125,7 @@ fn measure_int8() -> Option<Int8Figures> {
     check_in_flash(&elf, "CIRCLES_INT8", Quantized::<Circles>::PARAM_BYTES, "int8");
     // No formatting code at all: nothing in the program prints through `core::fmt`, and neither
     // handler (panic, HardFault) formats.
-    let fmt: Vec<&str> = elf
-        .symbols
-        .iter()
-        .map(|s| s.name.as_str())
-        .filter(|n| n.contains("core..fmt") || n.contains("core3fmt"))
-        .collect();
+    let fmt = formatting_symbols(&elf);
     assert!(fmt.is_empty(), "the int8 program links core::fmt: {fmt:?}");
 
     let objdump = need_objdump()?;
@@ -160,12 +157,15 @@ fn measure_int8() -> Option<Int8Figures> {
         assert_eq!(device, host, "point {i}: device {device}, host {host}");
         assert_eq!(f["class"], POINTS[i].1.to_string(), "point {i} misclassified");
     }
+    // The f32 program, for its stack (its outputs are checked by tests/firmware.rs).
+    let stack_f32 = qemu(&dir.join("infer"), M0).stack("inference");
     let figures = Int8Figures {
         sizes,
         infer: Sizes::read(&dir.join("infer")),
         code_int8: int8[0].code_bytes,
         code_f32: f32[0].code_bytes,
         stack: run.stack("int8"),
+        stack_f32,
         instructions_per_sample: run.instructions_per_call("int8"),
         outputs: lines.len(),
     };
@@ -332,7 +332,12 @@ fn render(int8: &Int8Figures, cost: &CostFigures, xor: &XorFigures, rustc: &str)
         grouped(int8.code_f32 as u64),
         grouped(int8.code_int8 as u64)
     );
-    let _ = writeln!(s, "| stack high-water mark of the program | | {} B |", grouped(int8.stack as u64));
+    let _ = writeln!(
+        s,
+        "| stack high-water mark of the program | {} B | {} B |",
+        grouped(int8.stack_f32 as u64),
+        grouped(int8.stack as u64)
+    );
     let _ = writeln!(s, "| host ≡ device | | {n}/{n} outputs bit-identical |", n = int8.outputs);
     s.push('\n');
     let z = &int8.sizes;
@@ -341,7 +346,8 @@ fn render(int8: &Int8Figures, cost: &CostFigures, xor: &XorFigures, rustc: &str)
             "- **The int8 program** (`src/bin/int8.rs`): `.vector_table` {}, `.text` {}, `.rodata` {} (of which {} for \
              the `Quantized<Circles>` `static`), `.data` {}. No formatting code is linked: it prints with \
              `constnet_firmware::out` (hex and decimal in a few lines of its own), and the firmware's panic and \
-             HardFault handlers print through the same, without `core::fmt` (about 2.5 KB on the Cortex-M0).",
+             HardFault handlers print through the same, without `core::fmt` (about 2.5 KB on the Cortex-M0). \
+             `infer` prints its integers with `core::fmt`.",
             grouped(z.vector_table as u64),
             grouped(z.text as u64),
             grouped(z.rodata as u64),

@@ -422,6 +422,12 @@ pub fn check_in_flash(elf: &Elf, name: &str, bytes: usize, what: &str) {
     assert!(elf.symbol_in(name, ".rodata") && symbol.addr < 0x2000_0000, "{what}: {name} is not in .rodata in flash");
 }
 
+/// The symbols of `core::fmt`'s formatting machinery in `elf` (mangled names of `core::fmt::…`;
+/// `core::panicking::panic_fmt`, the call into the panic handler, is not one).
+pub fn formatting_symbols(elf: &Elf) -> Vec<&str> {
+    elf.symbols.iter().map(|s| s.name.as_str()).filter(|n| n.contains("core3fmt") || n.contains("core..fmt")).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The README's generated blocks.
 
