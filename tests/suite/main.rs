@@ -8,6 +8,7 @@
 mod common;
 
 mod activations;
+mod conv;
 mod data;
 mod fast_paths;
 mod gradients;

@@ -1,0 +1,64 @@
+use super::{ActivationInfo, ActivationKind, ElementWise, Sigmoid};
+use crate::{Init, Scalar};
+
+/// The sigmoid linear unit, also called Swish (PyTorch's `nn.SiLU()`):
+///
+/// ```text
+/// SiLU(x)  = x·σ(x)
+/// SiLU'(x) = σ(x)·(1 + x·(1 − σ(x))) = y + σ(x)·(1 − y)
+/// ```
+///
+/// `σ` is the exact [`Sigmoid`]; [`FastSilu`] is the vectorising variant. Layers with SiLU
+/// default to He initialisation.
+///
+/// ```
+/// use constnet::{ElementWise, Silu};
+/// assert!((Silu::value(1.0f64) - 0.7310585786300049).abs() < 1e-15);
+/// assert!((Silu::derivative(1.0f64, Silu::value(1.0)) - 0.9276705118714869).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Silu;
+
+impl ElementWise for Silu {
+    const INFO: ActivationInfo =
+        ActivationInfo::new("Silu").kind(ActivationKind::Silu).function("silu").default_init(Init::HeNormal);
+
+    #[inline(always)]
+    fn value<T: Scalar>(x: T) -> T {
+        x * Sigmoid::value(x)
+    }
+    #[inline(always)]
+    fn derivative<T: Scalar>(x: T, y: T) -> T {
+        let s = Sigmoid::value(x);
+        y + s * (T::ONE - y)
+    }
+}
+
+/// [`Silu`] with [`Scalar::sigmoid_fast`], so a layer of it vectorises. Maximum error against
+/// the exact SiLU over all finite `f32`, measured by the crate's tests: relative 1.9e−7 wherever
+/// `x ≥ −80`, absolute 1.9e−7 where `|x| ≤ 1` and `|x|`·1.9e−7 beyond (the sigmoid's error,
+/// times `x`). Shares [`Silu`]'s fingerprint.
+///
+/// ```
+/// use constnet::{ElementWise, FastSilu, Silu};
+/// for x in [-30.0f32, -2.0, 0.0, 0.7, 5.0] {
+///     assert!((FastSilu::value(x) - Silu::value(x)).abs() <= 2e-7 * x.abs().max(1.0));
+/// }
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FastSilu;
+
+impl ElementWise for FastSilu {
+    const INFO: ActivationInfo =
+        ActivationInfo::new("FastSilu").kind(ActivationKind::Silu).function("silu").default_init(Init::HeNormal);
+
+    #[inline(always)]
+    fn value<T: Scalar>(x: T) -> T {
+        x * x.sigmoid_fast()
+    }
+    #[inline(always)]
+    fn derivative<T: Scalar>(x: T, y: T) -> T {
+        let s = x.sigmoid_fast();
+        y + s * (T::ONE - y)
+    }
+}
