@@ -244,8 +244,18 @@ impl<
         if let Some(problem) = &Self::PROBLEM {
             panic!("{}", problem.as_str());
         }
-        assert!(IN == Self::INPUTS, "Conv1d: the input width is not LEN·C_IN");
-        assert!(OUT == Self::OUTPUTS, "Conv1d: the output width is not LEN_OUT·C_OUT");
+        if IN != Self::INPUTS || OUT != Self::OUTPUTS {
+            let message = Message::new()
+                .push("Conv1d takes ")
+                .number(Self::INPUTS)
+                .push(" values (LEN·C_IN) and gives ")
+                .number(Self::OUTPUTS)
+                .push(" (LEN_OUT·C_OUT), not ")
+                .number(IN)
+                .push(" and ")
+                .number(OUT);
+            panic!("{}", message.as_str());
+        }
     }
 }
 

@@ -34,6 +34,22 @@ const fn pool_problem(len: usize, c: usize, pool: usize, stride: usize) -> Optio
         Some(Message::new().push("the stride must be at least 1"))
     } else if pool > len {
         Some(Message::new().push("the pool spans ").number(pool).push(" time steps but the input has ").number(len))
+    } else if stride == pool && len % pool != 0 {
+        let rest = len % pool;
+        Some(
+            Message::new()
+                .push("the pool size ")
+                .number(pool)
+                .push(" does not divide the ")
+                .number(len)
+                .push(" time steps (")
+                .number(rest)
+                .push(" left over); use an input of ")
+                .number(len - rest)
+                .push(" or ")
+                .number(len - rest + pool)
+                .push(" time steps"),
+        )
     } else if (len - pool) % stride != 0 {
         let unread = (len - pool) % stride;
         Some(
@@ -88,8 +104,19 @@ macro_rules! pool_layer {
                 if let Some(problem) = &Self::PROBLEM {
                     panic!("{}", problem.as_str());
                 }
-                assert!(IN == LEN * C, concat!($kind, ": the input width is not LEN·C"));
-                assert!(OUT == Self::LEN_OUT * C, concat!($kind, ": the output width is not LEN_OUT·C"));
+                let (inputs, outputs) = (LEN * C, Self::LEN_OUT * C);
+                if IN != inputs || OUT != outputs {
+                    let message = Message::new()
+                        .push(concat!($kind, " takes "))
+                        .number(inputs)
+                        .push(" values (LEN·C) and gives ")
+                        .number(outputs)
+                        .push(" (LEN_OUT·C), not ")
+                        .number(IN)
+                        .push(" and ")
+                        .number(OUT);
+                    panic!("{}", message.as_str());
+                }
             }
         }
 

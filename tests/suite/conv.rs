@@ -353,58 +353,6 @@ fn shapes_channels_and_tensors() {
 }
 
 #[test]
-fn the_book_network_has_no_bias_and_its_rule_is_the_books() {
-    network! { struct Book<f64> { hidden: DenseNoBias<3, 3, Sigmoid>, output: DenseNoBias<3, 3, Sigmoid> } }
-    let w_ih = [[0.9, 0.3, 0.4], [0.2, 0.8, 0.2], [0.1, 0.5, 0.6]];
-    let w_ho = [[0.3, 0.7, 0.5], [0.6, 0.5, 0.2], [0.8, 0.1, 0.9]];
-    let mut net = Book::from_layers(DenseNoBias::from_weights(w_ih), DenseNoBias::from_weights(w_ho));
-    assert_eq!((Book::PARAMS, Book::TENSORS), (18, 2));
-    // The book's worked example: outputs 0.726, 0.708, 0.778.
-    let y = net.forward(&[0.9, 0.1, 0.8]);
-    for (got, want) in y.iter().zip([0.726, 0.708, 0.778]) {
-        assert!((got - want).abs() < 1e-3, "{y:?}");
-    }
-    // One step of the book's rule ΔW = η·E·σ'·xᵀ, E = t − y, is the fused SGD step on half the
-    // squared error (gradient −E·σ'·xᵀ) for the output layer. For the hidden layer the book
-    // back-propagates the errors without σ' (`hidden_errors = whoᵀ·output_errors`), which is
-    // not the gradient; constnet follows the gradient, `E_hidden = W_hoᵀ·(E ⊙ σ'(out))`.
-    let (x, t, lr) = ([0.9, 0.1, 0.8], [0.01, 0.99, 0.01], 0.3);
-    let hidden = net.hidden.forward(&x);
-    let out = net.output.forward(&hidden);
-    let e_out: [f64; 3] = core::array::from_fn(|j| t[j] - out[j]);
-    let e_hidden: [f64; 3] =
-        core::array::from_fn(|i| (0..3).map(|j| w_ho[j][i] * e_out[j] * out[j] * (1.0 - out[j])).sum());
-    let rule = |w: [[f64; 3]; 3], e: [f64; 3], o: [f64; 3], input: [f64; 3]| {
-        core::array::from_fn::<[f64; 3], 3, _>(|j| {
-            core::array::from_fn(|i| w[j][i] + lr * e[j] * o[j] * (1.0 - o[j]) * input[i])
-        })
-    };
-    let book_ho = rule(w_ho, e_out, out, hidden);
-    // The hidden layer's "error" already carries the output σ', so its rule is the book's with it.
-    let gradient_ih = rule(w_ih, e_hidden, hidden, x);
-    // The sum of squares has gradient 2·(ŷ − y): half the rate makes it the book's step.
-    let schedule = constnet::optim::Schedule::Constant(lr / 2.0);
-    let mut trainer =
-        constnet::train::Trainer::new(constnet::optim::Sgd, constnet::loss::SumSquaredError, schedule).unwrap();
-    trainer.step(&mut net, &x, &t, &mut rng(0)).unwrap();
-    for j in 0..3 {
-        for i in 0..3 {
-            assert!((net.output.weights[j][i] - book_ho[j][i]).abs() < 1e-15, "output {j} {i}");
-            assert!((net.hidden.weights[j][i] - gradient_ih[j][i]).abs() < 1e-15, "hidden {j} {i}");
-        }
-    }
-}
-
-#[test]
-fn dense_no_bias_passes_the_layer_check() {
-    for seed in 0..4 {
-        let mut layer = DenseNoBias::<f64, 5, 3, Tanh>::zeroed();
-        randomize(&mut layer, seed);
-        assert_eq!(check_layer(&layer, &random_input::<5>(seed), seed), 15 + 5);
-    }
-}
-
-#[test]
 fn conv_models_round_trip_through_bytes() {
     let net = ConvNet::random(&mut rng(11));
     let mut bytes = vec![0u8; ConvNet::BYTES];

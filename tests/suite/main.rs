@@ -8,11 +8,14 @@
 mod common;
 
 mod activations;
+mod activations_more;
 mod conv;
 mod data;
 mod fast_paths;
 mod gradients;
 mod io;
+mod layers_more;
 mod network;
 mod seeds;
+mod torch_reference;
 mod training;
