@@ -74,15 +74,15 @@ impl Padding for Same {
 /// window of `LEN` time steps (PyTorch's `nn.Conv1d`), then the activation `A`:
 ///
 /// ```text
-/// zₜ,ₒ = bₒ + Σₖ Σ꜀ Wₒ,꜀,ₖ · x̃[t·STRIDE + k·DILATION],꜀        yₜ,ₒ = A(zₜ,ₒ)
+/// z[t][o] = b[o] + Σ_k Σ_c W[o][c][k] · x̃[t·STRIDE + k·DILATION][c]        y[t][o] = A(z[t][o])
 /// ```
 ///
 /// where `x̃` is the input with the padding `P` ([`Valid`], [`Causal`], [`Same`]) of zeros
 /// around it. Back-propagation, with `δ = ∂L/∂z`:
 ///
 /// ```text
-/// ∂L/∂Wₒ,꜀,ₖ = Σₜ δₜ,ₒ · x̃[t·STRIDE + k·DILATION],꜀      ∂L/∂bₒ = Σₜ δₜ,ₒ
-/// ∂L/∂x̃[t·STRIDE + k·DILATION],꜀ += Σₒ Wₒ,꜀,ₖ · δₜ,ₒ    (the padding's share is dropped)
+/// ∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]      ∂L/∂b[o] = Σ_t δ[t][o]
+/// ∂L/∂x̃[t·STRIDE + k·DILATION][c] += Σ_o W[o][c][k] · δ[t][o]    (the padding's share is dropped)
 /// ```
 ///
 /// # Shapes
@@ -281,6 +281,9 @@ impl<
     const OUTPUT_CHANNELS: Option<usize> = Some(C_OUT);
 }
 
+/// Output steps [`Conv1d::pre_activation`] computes together.
+const OUTPUT_BLOCK: usize = 8;
+
 /// `x` seen as `L` frames of `C` values (`N = L·C`, asserted where the layer is checked).
 #[inline(always)]
 fn frames<T, const N: usize, const C: usize, const L: usize>(x: &[T; N]) -> &[[T; C]; L] {
@@ -326,22 +329,34 @@ impl<
     }
 
     /// The pre-activation `z = b + W ⋆ x` (time-major, `LEN_OUT × C_OUT`).
+    ///
+    /// Each filter is applied to eight output steps at once: eight independent
+    /// sums, so the multiply-adds overlap instead of each waiting for the one before. Every sum
+    /// still adds the taps in the same order (tap by tap, channel by channel), so the result does
+    /// not depend on the blocking, and [`StreamingConv1d`] gives the same bits.
     #[inline]
     pub fn pre_activation<const IN: usize, const OUT: usize>(&self, x: &[T; IN]) -> [T; OUT] {
         const { Self::check::<IN, OUT>() };
         let x: &[[T; C_IN]; LEN] = frames(x);
         let mut z = [T::ZERO; OUT];
-        for (j, zj) in z.as_chunks_mut::<C_OUT>().0.iter_mut().enumerate() {
-            for (o, (zo, filter)) in zj.iter_mut().zip(&self.weights).enumerate() {
-                let mut acc = self.bias[o].widen();
+        let z_steps = z.as_chunks_mut::<C_OUT>().0;
+        for (block, z_block) in z_steps.chunks_mut(OUTPUT_BLOCK).enumerate() {
+            let first = block * OUTPUT_BLOCK;
+            for (o, filter) in self.weights.iter().enumerate() {
+                let mut acc = [self.bias[o].widen(); OUTPUT_BLOCK];
                 for k in 0..K {
-                    if let Some(t) = Self::source(j, k) {
-                        for (w, &v) in filter.iter().zip(&x[t]) {
-                            acc = w[k].mul_acc(v, acc);
+                    for (c, taps) in filter.iter().enumerate() {
+                        let w = taps[k];
+                        for (i, a) in acc.iter_mut().enumerate().take(z_block.len()) {
+                            if let Some(t) = Self::source(first + i, k) {
+                                *a = w.mul_acc(x[t][c], *a);
+                            }
                         }
                     }
                 }
-                *zo = T::narrow(acc);
+                for (zj, a) in z_block.iter_mut().zip(acc) {
+                    zj[o] = T::narrow(a);
+                }
             }
         }
         z
@@ -369,7 +384,7 @@ impl<
         }
     }
 
-    /// `∂L/∂Wₒ,꜀,ₖ = Σₜ δₜ,ₒ · x̃[t·STRIDE + k·DILATION],꜀`.
+    /// `∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]`.
     #[inline(always)]
     fn weight_gradient(x: &[[T; C_IN]; LEN], delta: &[[T; C_OUT]], o: usize, c: usize, k: usize) -> T {
         let mut acc = T::ZERO.widen();

@@ -12,7 +12,7 @@ use rand::Rng;
 /// (as RTNeural's `Conv1DT` does).
 ///
 /// ```text
-/// zₜ,ₒ = bₒ + Σₖ Σ꜀ Wₒ,꜀,ₖ · x[t − (K − 1 − k)·DILATION],꜀        yₜ = A(zₜ)
+/// z[t][o] = b[o] + Σ_k Σ_c W[o][c][k] · x[t − (K − 1 − k)·DILATION][c]        y[t] = A(z[t])
 /// ```
 ///
 /// with `x` zero before the stream's start: exactly the outputs of

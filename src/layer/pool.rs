@@ -191,7 +191,7 @@ macro_rules! pool_layer {
 /// side, no overlap).
 ///
 /// ```text
-/// yⱼ,꜀ = max_{p < POOL} x[j·STRIDE + p],꜀        ∂L/∂x flows to the first maximum of each window
+/// y[j][c] = max_{p < POOL} x[j·STRIDE + p][c]       ∂L/∂x flows to the first maximum of each window
 /// ```
 ///
 /// A NaN in a window is its maximum, so it propagates, as in PyTorch.
@@ -217,7 +217,7 @@ pub struct MaxPool1d<T, const LEN: usize, const C: usize, const POOL: usize, con
 /// every window of `POOL` time steps, windows `STRIDE` apart (by default `POOL`).
 ///
 /// ```text
-/// yⱼ,꜀ = (1/POOL)·Σ_{p < POOL} x[j·STRIDE + p],꜀        ∂L/∂x[t],꜀ = Σ_{windows j ∋ t} ∂L/∂yⱼ,꜀ / POOL
+/// y[j][c] = (1/POOL)·Σ_{p < POOL} x[j·STRIDE + p][c]     ∂L/∂x[t][c] = Σ_{windows j ∋ t} ∂L/∂y[j][c] / POOL
 /// ```
 ///
 /// # Shapes

@@ -10,8 +10,8 @@ use rand::Rng;
 /// are parameter-free types.
 ///
 /// ```text
-/// yᵢ = xᵢ            for xᵢ > 0          ∂L/∂xᵢ = ∂L/∂yᵢ·(1 or a꜀)
-///      a꜀·xᵢ         otherwise          ∂L/∂a꜀ = Σ_{i in channel c, xᵢ ≤ 0} ∂L/∂yᵢ·xᵢ
+/// y[i] = x[i]          for x[i] > 0       ∂L/∂x[i] = ∂L/∂y[i]·(1 or a[c])
+///        a[c]·x[i]     otherwise          ∂L/∂a[c] = Σ_{i in channel c, x[i] ≤ 0} ∂L/∂y[i]·x[i]
 /// ```
 ///
 /// Value `i` belongs to channel `c = i mod C`: `C = 1` (the default, PyTorch's default too)
