@@ -43,9 +43,11 @@ impl ElementWise for Elu {
 
 /// [`Elu`] with `eˣ` from [`Scalar::exp_fast`], so a layer of it vectorises.
 ///
-/// For `x ≤ 0` it computes `α·(eˣ − 1)` from the fast exponential (relative error 8.8e−8), so
-/// near 0 the error is absolute rather than relative: over all finite `f32` the maximum absolute
-/// error against the exact ELU is 1.2e−7 (measured by the crate's tests). Reports the same
+/// For `x ≤ 0` it computes `α·(eˣ − 1)` from the fast exponential (relative error 8.8e−8), and
+/// near 0, where that subtraction would lose the relative accuracy, a degree-5 Taylor polynomial
+/// of `eˣ − 1` (`−0.1 < x ≤ 0`). Against the exact ELU (in `f64`) over every finite `f32`:
+/// maximum absolute error 5.0e−8, relative error 3.6e−7 (measured once over all 2³² bit
+/// patterns; the crate's tests check every 1009th). Reports the same
 /// [`ActivationInfo::function`] as [`Elu`], so their models interchange.
 ///
 /// ```

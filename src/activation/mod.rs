@@ -11,7 +11,9 @@
 //! value that no loop can vectorise. [`FastSigmoid`], [`FastTanh`] and [`FastSoftmax`] compute
 //! the same functions with branch-free approximations ([`Scalar::exp_fast`],
 //! [`Scalar::tanh_fast`], [`Scalar::sigmoid_fast`]) whose maximum error over the whole input
-//! range is documented and tested (below 4e−7). The choice is part of the layer's type:
+//! range is documented and tested (below 4e−7); [`FastElu`], [`FastGelu`], [`FastGeluTanh`]
+//! and [`FastSilu`] do the same for [`Elu`], [`Gelu`], [`GeluTanh`] and [`Silu`] (their
+//! measured errors are on each type). The choice is part of the layer's type:
 //!
 //! ```
 //! use constnet::prelude::*;

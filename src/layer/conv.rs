@@ -40,7 +40,7 @@ pub struct Valid;
 
 /// `dilation·(K − 1)` zeros before the input and none after: output `t` sees inputs up to `t`
 /// and never later ones, and (stride 1) the output is as long as the input. What streaming audio
-/// and sensor models need: [`StreamingConv1d`] computes the same outputs one time step at a time.
+/// and sensor models need: [`StreamingConv1d`](crate::StreamingConv1d) computes the same outputs one time step at a time.
 /// PyTorch has no such mode; it is `F.pad(x, (dilation·(K − 1), 0))` followed by a valid
 /// convolution (WaveNet and TCNs are built this way).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -217,7 +217,7 @@ impl<
                     .push(" time steps but the input has ")
                     .number(LEN),
             )
-        } else if (g.padded - g.span) % STRIDE != 0 {
+        } else if !(g.padded - g.span).is_multiple_of(STRIDE) {
             let unread = (g.padded - g.span) % STRIDE;
             Some(
                 Message::new()
@@ -281,9 +281,6 @@ impl<
     const OUTPUT_CHANNELS: Option<usize> = Some(C_OUT);
 }
 
-/// Output steps [`Conv1d::pre_activation`] computes together.
-const OUTPUT_BLOCK: usize = 8;
-
 /// `x` seen as `L` frames of `C` values (`N = L·C`, asserted where the layer is checked).
 #[inline(always)]
 fn frames<T, const N: usize, const C: usize, const L: usize>(x: &[T; N]) -> &[[T; C]; L] {
@@ -320,46 +317,68 @@ impl<
         Self { weights, bias, kind: PhantomData }
     }
 
-    /// The input time step that output `j`'s tap `k` reads, or `None` where it reads padding.
+    /// Draws the weights with `init` (fan-in `C_IN·K`, fan-out `C_OUT·K`, PyTorch's convention;
+    /// [`Init::Default`] resolved for the activation) and the biases, in place. The same as
+    /// [`Layer::init`], callable without naming the layer's widths.
+    pub fn init<R: Rng + ?Sized>(&mut self, rng: &mut R, init: Init)
+    where
+        A: Activation,
+    {
+        let init = init.resolve(A::DEFAULT_INIT);
+        for w in self.weights.as_flattened_mut().as_flattened_mut() {
+            *w = T::from_f64(init.sample_weight(C_IN * K, C_OUT * K, rng));
+        }
+        for b in &mut self.bias {
+            *b = T::from_f64(init.sample_bias(rng));
+        }
+    }
+
+    /// The output steps whose tap `k` reads the input rather than the padding, and the input
+    /// step output `lo` reads (output `j` reads input `first + (j − lo)·STRIDE`).
     #[inline(always)]
-    fn source(j: usize, k: usize) -> Option<usize> {
-        let t = j * STRIDE + k * DILATION;
-        let left = Self::GEOMETRY.left;
-        if t >= left && t - left < LEN { Some(t - left) } else { None }
+    fn tap_range(k: usize, len_out: usize) -> (core::ops::Range<usize>, usize) {
+        let (offset, left) = (k * DILATION, Self::GEOMETRY.left);
+        let lo = if left > offset { (left - offset).div_ceil(STRIDE) } else { 0 };
+        let hi = if LEN + left > offset { (LEN + left - offset).div_ceil(STRIDE).min(len_out) } else { 0 };
+        (lo..hi.max(lo), (lo * STRIDE + offset).saturating_sub(left))
+    }
+
+    /// Tap `k` of every filter on input channel `c`: `W[·][c][k]`, gathered once per call.
+    #[inline(always)]
+    fn tap_column(weights: &[[[T; K]; C_IN]; C_OUT], c: usize, k: usize) -> [T; C_OUT] {
+        core::array::from_fn(|o| weights[o][c][k])
     }
 
     /// The pre-activation `z = b + W ⋆ x` (time-major, `LEN_OUT × C_OUT`).
     ///
-    /// Each filter is applied to eight output steps at once: eight independent
-    /// sums, so the multiply-adds overlap instead of each waiting for the one before. Every sum
-    /// still adds the taps in the same order (tap by tap, channel by channel), so the result does
-    /// not depend on the blocking, and [`StreamingConv1d`] gives the same bits.
+    /// Computed tap by tap as outer products, `z[j] += x[j·STRIDE + k·DILATION][c] · W[·][c][k]`
+    /// for every output step `j`: each update runs across the `C_OUT` filters, contiguous in
+    /// `z`, so it vectorises, and the tap's column of weights is gathered once per call. Every
+    /// sum adds the taps in the same order (tap by tap, channel by channel), the order
+    /// [`StreamingConv1d`](crate::StreamingConv1d) uses too, so the two give the same bits.
     #[inline]
     pub fn pre_activation<const IN: usize, const OUT: usize>(&self, x: &[T; IN]) -> [T; OUT] {
         const { Self::check::<IN, OUT>() };
         let x: &[[T; C_IN]; LEN] = frames(x);
-        let mut z = [T::ZERO; OUT];
-        let z_steps = z.as_chunks_mut::<C_OUT>().0;
-        for (block, z_block) in z_steps.chunks_mut(OUTPUT_BLOCK).enumerate() {
-            let first = block * OUTPUT_BLOCK;
-            for (o, filter) in self.weights.iter().enumerate() {
-                let mut acc = [self.bias[o].widen(); OUTPUT_BLOCK];
-                for k in 0..K {
-                    for (c, taps) in filter.iter().enumerate() {
-                        let w = taps[k];
-                        for (i, a) in acc.iter_mut().enumerate().take(z_block.len()) {
-                            if let Some(t) = Self::source(first + i, k) {
-                                *a = w.mul_acc(x[t][c], *a);
-                            }
-                        }
+        let mut acc = [T::ZERO.widen(); OUT];
+        let steps = acc.as_chunks_mut::<C_OUT>().0;
+        for step in steps.iter_mut() {
+            *step = self.bias.map(T::widen);
+        }
+        let len_out = steps.len();
+        for k in 0..K {
+            let (range, first) = Self::tap_range(k, len_out);
+            for c in 0..C_IN {
+                let column = Self::tap_column(&self.weights, c, k);
+                for (step, frame) in steps[range.clone()].iter_mut().zip(x[first..].iter().step_by(STRIDE)) {
+                    let v = frame[c];
+                    for (a, &w) in step.iter_mut().zip(&column) {
+                        *a = w.mul_acc(v, *a);
                     }
-                }
-                for (zj, a) in z_block.iter_mut().zip(acc) {
-                    zj[o] = T::narrow(a);
                 }
             }
         }
-        z
+        acc.map(T::narrow)
     }
 
     /// `W += scale·∂L/∂W`, `b += scale·∂L/∂b` for one sample with signal `delta`.
@@ -373,27 +392,32 @@ impl<
     ) {
         let x: &[[T; C_IN]; LEN] = frames(x);
         let delta = delta.as_chunks::<C_OUT>().0;
-        for (o, (filter, b)) in weights.iter_mut().zip(bias.iter_mut()).enumerate() {
+        for (o, b) in bias.iter_mut().enumerate() {
             let gb: T = delta.iter().map(|d| d[o]).sum();
             *b = scale.mul_add(gb, *b);
-            for (c, taps) in filter.iter_mut().enumerate() {
-                for (k, w) in taps.iter_mut().enumerate() {
-                    *w = scale.mul_add(Self::weight_gradient(x, delta, o, c, k), *w);
+        }
+        for c in 0..C_IN {
+            for k in 0..K {
+                for (filter, g) in weights.iter_mut().zip(Self::tap_gradient(x, delta, c, k)) {
+                    filter[c][k] = scale.mul_add(g, filter[c][k]);
                 }
             }
         }
     }
 
-    /// `∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]`.
+    /// `∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]` for every filter `o` at
+    /// once: a multiply-add across the filters per output step, contiguous in `δ`.
     #[inline(always)]
-    fn weight_gradient(x: &[[T; C_IN]; LEN], delta: &[[T; C_OUT]], o: usize, c: usize, k: usize) -> T {
-        let mut acc = T::ZERO.widen();
-        for (j, d) in delta.iter().enumerate() {
-            if let Some(t) = Self::source(j, k) {
-                acc = d[o].mul_acc(x[t][c], acc);
+    fn tap_gradient(x: &[[T; C_IN]; LEN], delta: &[[T; C_OUT]], c: usize, k: usize) -> [T; C_OUT] {
+        let mut acc = [T::ZERO.widen(); C_OUT];
+        let (range, first) = Self::tap_range(k, delta.len());
+        for (d, frame) in delta[range].iter().zip(x[first..].iter().step_by(STRIDE)) {
+            let v = frame[c];
+            for (a, &dj) in acc.iter_mut().zip(d) {
+                *a = dj.mul_acc(v, *a);
             }
         }
-        T::narrow(acc)
+        acc.map(T::narrow)
     }
 }
 
@@ -468,15 +492,9 @@ impl<
         .str(A::FUNCTION)
         .finish();
 
-    /// Weights drawn with fan-in `C_IN·K` and fan-out `C_OUT·K` (PyTorch's convention).
+    /// See [`Conv1d::init`](Conv1d#method.init).
     fn init<R: Rng + ?Sized>(&mut self, rng: &mut R, init: Init) {
-        let init = init.resolve(A::DEFAULT_INIT);
-        for w in self.weights.as_flattened_mut().as_flattened_mut() {
-            *w = T::from_f64(init.sample_weight(C_IN * K, C_OUT * K, rng));
-        }
-        for b in &mut self.bias {
-            *b = T::from_f64(init.sample_bias(rng));
-        }
+        Conv1d::init(self, rng, init);
     }
 
     #[inline]
@@ -509,16 +527,17 @@ impl<
         const { Self::check::<IN, OUT>() };
         let mut dx = [T::ZERO; IN];
         let dxf: &mut [[T; C_IN]; LEN] = frames_mut(&mut dx);
-        for (j, dj) in delta.as_chunks::<C_OUT>().0.iter().enumerate() {
-            for k in 0..K {
-                if let Some(t) = Self::source(j, k) {
-                    for (c, dxc) in dxf[t].iter_mut().enumerate() {
-                        let mut acc = dxc.widen();
-                        for (filter, &d) in self.weights.iter().zip(dj) {
-                            acc = filter[c][k].mul_acc(d, acc);
-                        }
-                        *dxc = T::narrow(acc);
-                    }
+        let delta = delta.as_chunks::<C_OUT>().0;
+        for k in 0..K {
+            let (range, first) = Self::tap_range(k, delta.len());
+            for c in 0..C_IN {
+                // ∂L/∂x[t][c] += W[·][c][k] · δ[j]: a dot product across the filters.
+                let column = Self::tap_column(&self.weights, c, k);
+                for (d, frame) in delta[range.clone()].iter().zip(dxf[first..].iter_mut().step_by(STRIDE)) {
+                    let dxc = &mut frame[c];
+                    let zero = T::ZERO.widen();
+                    let products: [T::Accumulator; C_OUT] = core::array::from_fn(|o| column[o].mul_acc(d[o], zero));
+                    *dxc += T::narrow(crate::kernel::tree_sum(products, zero));
                 }
             }
         }
@@ -539,9 +558,10 @@ impl<
         for o in 0..C_OUT {
             let gb: T = delta.iter().map(|d| d[o]).sum();
             sum = gb.mul_add(gb, sum);
-            for c in 0..C_IN {
-                for k in 0..K {
-                    let g = Self::weight_gradient(xf, delta, o, c, k);
+        }
+        for c in 0..C_IN {
+            for k in 0..K {
+                for g in Self::tap_gradient(xf, delta, c, k) {
                     sum = g.mul_add(g, sum);
                 }
             }

@@ -99,7 +99,7 @@ impl<T: Scalar, const N: usize, const C: usize> LayerNorm<T, N, C> {
     /// `x̂`, normalised group by group.
     #[inline]
     fn normalize(x: &[T; N]) -> [T; N] {
-        const { assert!(C > 0 && N % C == 0, "LayerNorm: the group size C must divide N") };
+        const { assert!(C > 0 && N.is_multiple_of(C), "LayerNorm: the group size C must divide N") };
         let mut out = [T::ZERO; N];
         for (o, g) in out.as_chunks_mut::<C>().0.iter_mut().zip(x.as_chunks::<C>().0) {
             let (mean, r) = Self::statistics(g);
@@ -130,7 +130,7 @@ impl<T, const N: usize, const C: usize> LayerShape for LayerNorm<T, N, C> {
         None // `network!` reports the zero width itself.
     } else if C == 0 {
         Some("the group size must be at least 1")
-    } else if N % C != 0 {
+    } else if !N.is_multiple_of(C) {
         Some(Self::PROBLEM.as_str())
     } else {
         None

@@ -34,7 +34,7 @@ const fn pool_problem(len: usize, c: usize, pool: usize, stride: usize) -> Optio
         Some(Message::new().push("the stride must be at least 1"))
     } else if pool > len {
         Some(Message::new().push("the pool spans ").number(pool).push(" time steps but the input has ").number(len))
-    } else if stride == pool && len % pool != 0 {
+    } else if stride == pool && !len.is_multiple_of(pool) {
         let rest = len % pool;
         Some(
             Message::new()
@@ -50,7 +50,7 @@ const fn pool_problem(len: usize, c: usize, pool: usize, stride: usize) -> Optio
                 .number(len - rest + pool)
                 .push(" time steps"),
         )
-    } else if (len - pool) % stride != 0 {
+    } else if !(len - pool).is_multiple_of(stride) {
         let unread = (len - pool) % stride;
         Some(
             Message::new()

@@ -65,7 +65,7 @@ impl<T, const N: usize, const C: usize> LayerShape for PRelu<T, N, C> {
         None // `network!` reports the zero width itself.
     } else if C == 0 {
         Some("the number of slopes must be at least 1")
-    } else if N % C != 0 {
+    } else if !N.is_multiple_of(C) {
         Some(Self::PROBLEM.as_str())
     } else {
         None
@@ -112,7 +112,7 @@ impl<T: Scalar, const N: usize, const C: usize> Layer<T, N, N> for PRelu<T, N, C
 
     #[inline]
     fn forward(&self, x: &[T; N]) -> [T; N] {
-        const { assert!(C > 0 && N % C == 0, "PRelu: the number of slopes C must divide N") };
+        const { assert!(C > 0 && N.is_multiple_of(C), "PRelu: the number of slopes C must divide N") };
         core::array::from_fn(|i| if x[i] > T::ZERO { x[i] } else { self.slope(i) * x[i] })
     }
 

@@ -330,7 +330,7 @@ fn shapes_channels_and_tensors() {
         ]
     );
     let causal: Vec<_> = (0..CausalNet::TENSORS)
-        .map(|i| <CausalNet as Parameters<f64>>::tensor_info(i))
+        .map(<CausalNet as Parameters<f64>>::tensor_info)
         .map(|i| (i.name, i.shape.len()))
         .collect();
     assert_eq!(
@@ -411,4 +411,62 @@ fn every_new_layer_decodes_at_compile_time() {
     assert_eq!(FLASH, flash_fixture());
     assert_eq!(FLASH.conv.weights, [[[-3.5, -3.0]], [[-2.5, -2.0]]]);
     assert_eq!(FLASH.out.weights, [[2.5, 3.0]]);
+}
+
+#[test]
+fn batched_forward_agrees_with_forward() {
+    // Layers without a batched kernel of their own run sample by sample inside a block.
+    let net = ConvNet::random(&mut rng(21));
+    let inputs: Vec<[f64; 16]> = (0..21).map(random_input::<16>).collect();
+    let mut outputs = vec![[0.0; 3]; inputs.len()];
+    net.forward_batch(&inputs, &mut outputs);
+    for (x, y) in inputs.iter().zip(&outputs) {
+        let one = net.forward(x);
+        assert!(one.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-14), "{one:?} {y:?}");
+    }
+}
+
+#[test]
+fn invalid_shapes_say_what_is_wrong() {
+    fn invalid<L: LayerShape>() -> Option<&'static str> {
+        L::INVALID
+    }
+    assert_eq!(invalid::<Conv1d<f32, 4, 1, 2, 5>>(), Some("the kernel spans 5 time steps but the input has 4"));
+    assert_eq!(
+        invalid::<Conv1d<f32, 8, 1, 2, 3, Relu, Valid, 1, 4>>(),
+        Some("the kernel spans 9 time steps but the input has 8")
+    );
+    assert_eq!(
+        invalid::<Conv1d<f32, 64, 1, 8, 5, Relu, Valid, 2>>(),
+        Some("stride 2 leaves the last 1 of 64 time steps unread; use an input of 63 or 65 time steps")
+    );
+    assert_eq!(
+        invalid::<Conv1d<f32, 64, 1, 8, 5, Relu, Causal, 2>>(),
+        Some("stride 2 leaves the last 1 of 64 time steps unread; use an input of 63 or 65 time steps")
+    );
+    assert_eq!(invalid::<Conv1d<f32, 65, 1, 8, 5, Relu, Causal, 2>>(), None);
+    assert_eq!(
+        invalid::<Conv1d<f32, 16, 1, 8, 3, Relu, Same, 2>>(),
+        Some("`Same` padding needs stride 1 (as in PyTorch)")
+    );
+    assert_eq!(invalid::<Conv1d<f32, 16, 1, 8, 0>>(), Some("the kernel size must be at least 1"));
+    assert_eq!(invalid::<Conv1d<f32, 16, 1, 8, 3, Relu, Valid, 0>>(), Some("the stride must be at least 1"));
+    assert_eq!(invalid::<Conv1d<f32, 16, 1, 8, 3, Relu, Valid, 1, 0>>(), Some("the dilation must be at least 1"));
+    // A causal kernel never outgrows its input: the padding covers it.
+    assert_eq!(invalid::<Conv1d<f32, 2, 1, 8, 7, Relu, Causal, 1, 3>>(), None);
+    assert_eq!(Conv1d::<f32, 2, 1, 8, 7, Relu, Causal, 1, 3>::LEN_OUT, 2);
+    assert_eq!(
+        invalid::<MaxPool1d<f32, 60, 8, 7>>(),
+        Some("the pool size 7 does not divide the 60 time steps (4 left over); use an input of 56 or 63 time steps")
+    );
+    assert_eq!(invalid::<AvgPool1d<f32, 9, 8, 3, 2>>(), None);
+    assert_eq!(
+        invalid::<AvgPool1d<f32, 10, 8, 3, 2>>(),
+        Some("stride 2 leaves the last 1 of 10 time steps unread; use an input of 9 or 11 time steps")
+    );
+    assert_eq!(invalid::<MaxPool1d<f32, 4, 8, 5>>(), Some("the pool spans 5 time steps but the input has 4"));
+    assert_eq!(invalid::<StreamingConv1d<f32, 2, 2, 0>>(), Some("the kernel size must be at least 1"));
+    // Zero widths are left to `network!`'s own message.
+    assert_eq!(invalid::<Conv1d<f32, 0, 1, 8, 3>>(), None);
+    assert_eq!(<Conv1d<f32, 0, 1, 8, 3> as LayerShape>::INPUTS, 0);
 }
