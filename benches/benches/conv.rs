@@ -56,6 +56,8 @@ fn conv(c: &mut Criterion) {
     case::<30, 8, 12, 5, 40, 240, 26, 312>(&mut g, "30x8-12-k5");
     // A wider one: 32 × 16 → 30 × 16.
     case::<32, 16, 16, 3, 48, 512, 30, 480>(&mut g, "32x16-16-k3");
+    // Weights over 4 KiB (12 KiB), which constnet does not copy onto the stack: 32 × 32 → 30 × 32.
+    case::<32, 32, 32, 3, 96, 1024, 30, 960>(&mut g, "32x32-32-k3");
     g.finish();
 }
 

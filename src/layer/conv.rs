@@ -281,6 +281,9 @@ impl<
     const OUTPUT_CHANNELS: Option<usize> = Some(C_OUT);
 }
 
+/// Weights up to this size are copied tap-major onto the stack by [`Conv1d::pre_activation`].
+const TAP_MAJOR_BYTES: usize = 4096;
+
 /// `x` seen as `L` frames of `C` values (`N = L·C`, asserted where the layer is checked).
 #[inline(always)]
 fn frames<T, const N: usize, const C: usize, const L: usize>(x: &[T; N]) -> &[[T; C]; L] {
@@ -351,11 +354,14 @@ impl<
 
     /// The pre-activation `z = b + W ⋆ x` (time-major, `LEN_OUT × C_OUT`).
     ///
-    /// Computed tap by tap as outer products, `z[j] += x[j·STRIDE + k·DILATION][c] · W[·][c][k]`
-    /// for every output step `j`: each update runs across the `C_OUT` filters, contiguous in
-    /// `z`, so it vectorises, and the tap's column of weights is gathered once per call. Every
-    /// sum adds the taps in the same order (tap by tap, channel by channel), the order
-    /// [`StreamingConv1d`](crate::StreamingConv1d) uses too, so the two give the same bits.
+    /// The sums run across the `C_OUT` filters, `z[j] += x[j·STRIDE + k·DILATION][c] · W[·][c][k]`,
+    /// so they vectorise; the stored layout `[C_OUT][C_IN][K]` keeps a tap's weights `C_IN·K`
+    /// apart, so they are gathered first. For weights of up to 4 KiB, all of them at once into
+    /// a tap-major copy on the stack (that much scratch besides the input and output), and each
+    /// output step is summed in registers; bigger layers gather one tap's column at a time and
+    /// accumulate into the output, with no extra stack. Every sum adds the taps in the same order
+    /// (tap by tap, channel by channel) on both paths, the order
+    /// [`StreamingConv1d`](crate::StreamingConv1d) uses too, so all give the same bits.
     #[inline]
     pub fn pre_activation<const IN: usize, const OUT: usize>(&self, x: &[T; IN]) -> [T; OUT] {
         const { Self::check::<IN, OUT>() };
@@ -366,6 +372,29 @@ impl<
             *step = self.bias.map(T::widen);
         }
         let len_out = steps.len();
+        if C_OUT * C_IN * K * core::mem::size_of::<T>() <= TAP_MAJOR_BYTES {
+            // Weights of up to 4 KiB: all tap columns gathered once into a tap-major copy on the
+            // stack, then each output step's sums in registers.
+            let columns: [[[T; C_OUT]; C_IN]; K] =
+                core::array::from_fn(|k| core::array::from_fn(|c| Self::tap_column(&self.weights, c, k)));
+            let left = Self::GEOMETRY.left;
+            for (j, step) in steps.iter_mut().enumerate() {
+                let mut row = *step;
+                for (k, tap) in columns.iter().enumerate() {
+                    let t = j * STRIDE + k * DILATION;
+                    if t < left || t - left >= LEN {
+                        continue;
+                    }
+                    for (column, &v) in tap.iter().zip(&x[t - left]) {
+                        for (a, &w) in row.iter_mut().zip(column) {
+                            *a = w.mul_acc(v, *a);
+                        }
+                    }
+                }
+                *step = row;
+            }
+            return acc.map(T::narrow);
+        }
         for k in 0..K {
             let (range, first) = Self::tap_range(k, len_out);
             for c in 0..C_IN {

@@ -111,6 +111,9 @@ fn conv1d_matches_a_naive_convolution_and_finite_differences() {
     check_conv::<Same, 7, 2, 3, 3, 1, 1, 14, 21>(1, 1);
     check_conv::<Same, 7, 1, 2, 4, 1, 1, 7, 14>(1, 2);
     check_conv::<Same, 7, 1, 2, 2, 1, 3, 7, 14>(1, 2);
+    // Weights over 4 KiB (f64: 16·16·3 = 768 values) take the other forward path.
+    check_conv::<Valid, 6, 16, 16, 3, 1, 1, 96, { 4 * 16 }>(0, 0);
+    check_conv::<Causal, 5, 16, 16, 3, 2, 2, 80, { 3 * 16 }>(4, 0);
 }
 
 #[test]
@@ -163,6 +166,21 @@ fn pools_compute_what_pytorch_documents() {
     // A NaN is the maximum of its window.
     let y: [f32; 1] = GlobalMaxPool1d::<f32, 3, 1>::NEW.forward(&[1.0, f32::NAN, 2.0]);
     assert!(y[0].is_nan());
+}
+
+#[test]
+fn streaming_conv_equals_a_large_causal_window_step_by_step() {
+    // Weights over 4 KiB: the windowed layer's other forward path, the same bits.
+    let mut windowed = Conv1d::<f64, 6, 24, 24, 3, Tanh, Causal, 1, 2>::zeroed();
+    randomize(&mut windowed, 5);
+    let x = random_input::<144>(5);
+    let whole: [f64; 144] = windowed.forward(&x);
+    let stream = StreamingConv1d::from_conv(&windowed);
+    let mut history = Default::default();
+    for t in 0..6 {
+        let step = stream.forward_step(&mut history, x[24 * t..24 * t + 24].try_into().unwrap());
+        assert_eq!(step, whole[24 * t..24 * t + 24], "step {t}");
+    }
 }
 
 #[test]
