@@ -103,6 +103,12 @@ impl Padding for Same {
 /// which `network!` reads — and a hand-wired call names the output width
 /// (`let y: [f32; 60 * 8] = conv.forward(&x);`; any other width is a compile error).
 ///
+/// # Memory
+/// The layer is its weights and biases (`size_of` is `PARAMS` scalars). Inference needs the
+/// input and the output and, for weights of up to 4 KiB, a tap-major copy of the weights on the
+/// stack (see [`Conv1d::pre_activation`]); bigger layers need no copy. A training tape holds the
+/// pre-activation and the output (`2·LEN_OUT·C_OUT` scalars).
+///
 /// # Compile-time checks
 /// In `network!`, each of these is one error at the layer's declaration, naming the layer:
 /// a kernel (dilated) longer than the padded input, a stride that leaves input steps unread
