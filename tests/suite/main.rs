@@ -8,17 +8,21 @@
 mod common;
 
 mod activations;
+mod activations_more;
+mod conv;
 mod data;
 mod fast_paths;
 mod fixed;
 mod gradients;
 mod int8;
 mod io;
+mod layers_more;
 #[cfg(feature = "std")]
 mod model_file;
 mod network;
+mod recurrent;
 #[cfg(feature = "safetensors")]
 mod safetensors;
-mod recurrent;
 mod seeds;
+mod torch_reference;
 mod training;
