@@ -9,7 +9,7 @@
 //! use constnet::prelude::*;
 //!
 //! network! {
-//!     /// The tree-age regression of the seed articles: width and length in, age out.
+//!     /// The tree-age regression of "Adventure of the Neurons": width and length in, age out.
 //!     pub struct TreeAge<f64> {
 //!         hidden: Dense<2, 2, Identity>,
 //!         output: Dense<2, 1, Identity>,

@@ -3,7 +3,7 @@
 //! Every activation implements [`Activation`], which works on whole vectors so that
 //! [`Softmax`] (which couples all outputs) fits the same mould as the element-wise functions.
 //! The element-wise ones also implement [`ElementWise`], which gives the scalar value
-//! `f(x)` and derivative `f'(x)` the seed articles write down.
+//! `f(x)` and derivative `f'(x)` of the textbook definitions.
 //!
 //! # Exact or fast
 //! [`Sigmoid`], [`Tanh`] and [`Softmax`] call the platform's `exp`/`tanh` (`libm`, or the C

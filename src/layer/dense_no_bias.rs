@@ -29,7 +29,7 @@ use rand::Rng;
 /// ```
 /// use constnet::prelude::*;
 /// network! {
-///     /// The book's 3-3-3 network.
+///     /// The 3-3-3 network of Rashid's *Make Your Own Neural Network*.
 ///     struct Book<f64> { hidden: DenseNoBias<3, 3, Sigmoid>, output: DenseNoBias<3, 3, Sigmoid> }
 /// }
 /// assert_eq!(Book::PARAMS, 18); // weights only

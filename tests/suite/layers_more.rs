@@ -1,5 +1,5 @@
 //! DenseNoBias, LayerNorm and PRelu: the layer contract by finite differences, what they compute,
-//! and the book's bias-free network trained by its own rule.
+//! and the bias-free network of Rashid's *Make Your Own Neural Network* trained by its own rule.
 
 use crate::common::{check_layer, rng, uniform};
 use constnet::layer::LayerShape;
