@@ -9,7 +9,7 @@
 //! use constnet::prelude::*;
 //!
 //! network! {
-//!     /// The tree-age regression of the seed articles: width and length in, age out.
+//!     /// The tree-age regression of "Adventure of the Neurons": width and length in, age out.
 //!     pub struct TreeAge<f64> {
 //!         hidden: Dense<2, 2, Identity>,
 //!         output: Dense<2, 1, Identity>,
@@ -107,9 +107,14 @@ pub use activation::{
     Activation, ActivationInfo, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu,
     Relu, Sigmoid, Softmax, Step, Tanh,
 };
+pub use activation::{Elu, FastElu, FastGelu, FastGeluTanh, FastSilu, Gelu, GeluTanh, Hardtanh, Relu6, Silu, Softplus};
 pub use init::{Init, InitError};
 #[cfg(feature = "std")]
 pub use layer::HeapDense;
+pub use layer::{
+    AvgPool1d, Causal, Conv1d, DenseNoBias, GlobalAvgPool1d, GlobalMaxPool1d, LayerNorm, MaxPool1d, PRelu, Same,
+    StreamingConv1d, Valid,
+};
 pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, OutputLayer};
 pub use layer::{Gru, Lstm};
 pub use network::Network;
@@ -313,6 +318,11 @@ pub mod prelude {
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,
         network,
+    };
+    pub use crate::{
+        AvgPool1d, Causal, Conv1d, DenseNoBias, Elu, FastElu, FastGelu, FastGeluTanh, FastSilu, Gelu, GeluTanh,
+        GlobalAvgPool1d, GlobalMaxPool1d, Hardtanh, LayerNorm, MaxPool1d, PRelu, Relu6, Same, Silu, Softplus,
+        StreamingConv1d, Valid,
     };
 }
 

@@ -9,7 +9,8 @@ pub mod safetensors {
     pub use crate::io::safetensors::naming::{FileTensor, Import, Naming};
 }
 
-/// A message assembled in `const` context (const panics cannot format numbers).
+/// A message assembled in `const` context (const panics cannot format numbers). Layers use it
+/// too, for [`LayerShape::INVALID`](crate::layer::LayerShape::INVALID) messages that name numbers.
 pub(crate) struct Message {
     buf: [u8; 256],
     len: usize,
@@ -62,16 +63,17 @@ impl Message {
     }
 }
 
-/// Panics (a compile error at the caller's span, in a `const` item) if layer `name` has a zero
-/// width or declares itself invalid.
+/// Panics (a compile error at the caller's span, in a `const` item) if layer `name` declares
+/// itself invalid or has a zero width. The layer's own reason comes first: an invalid layer's
+/// widths may be meaningless (a convolution whose kernel is longer than its input has no output).
 #[track_caller]
 pub const fn check_layer(name: &str, inputs: usize, outputs: usize, invalid: Option<&str>) {
-    let message = if inputs == 0 {
+    let message = if let Some(problem) = invalid {
+        Message::new().push("invalid layer `").push(name).push("`: ").push(problem)
+    } else if inputs == 0 {
         Message::new().push("zero-width layer: `").push(name).push("` has 0 inputs")
     } else if outputs == 0 {
         Message::new().push("zero-width layer: `").push(name).push("` has 0 outputs")
-    } else if let Some(problem) = invalid {
-        Message::new().push("invalid layer `").push(name).push("`: ").push(problem)
     } else {
         return;
     };
@@ -79,9 +81,24 @@ pub const fn check_layer(name: &str, inputs: usize, outputs: usize, invalid: Opt
 }
 
 /// Panics (a compile error at the caller's span, in a `const` item) if layer `next` does not
-/// take what layer `prev` gives.
+/// take what layer `prev` gives: a different number of values or, when both say how many
+/// channels a time step has (see [`LayerShape::INPUT_CHANNELS`](crate::layer::LayerShape::INPUT_CHANNELS)),
+/// a different number of channels. Nothing is said after a `prev` that is itself invalid
+/// (`prev_invalid`): its widths are meaningless and it has its own error.
 #[track_caller]
-pub const fn check_link(next: &str, inputs: usize, prev: &str, outputs: usize) {
+#[allow(clippy::too_many_arguments)]
+pub const fn check_link(
+    next: &str,
+    inputs: usize,
+    takes_channels: Option<usize>,
+    prev: &str,
+    outputs: usize,
+    gives_channels: Option<usize>,
+    prev_invalid: bool,
+) {
+    if prev_invalid {
+        return;
+    }
     if inputs != outputs {
         let message = Message::new()
             .push("shape mismatch: `")
@@ -92,6 +109,20 @@ pub const fn check_link(next: &str, inputs: usize, prev: &str, outputs: usize) {
             .push(prev)
             .push("` outputs ")
             .number(outputs);
+        panic!("{}", message.as_str())
+    }
+    if let (Some(takes), Some(gives)) = (takes_channels, gives_channels)
+        && takes != gives
+    {
+        let message = Message::new()
+            .push("channel mismatch: `")
+            .push(next)
+            .push("` takes ")
+            .number(takes)
+            .push(" channels per time step but `")
+            .push(prev)
+            .push("` outputs ")
+            .number(gives);
         panic!("{}", message.as_str())
     }
 }

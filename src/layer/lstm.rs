@@ -287,6 +287,8 @@ impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, F>
     const INPUTS: usize = STEPS * IN;
     const OUTPUTS: usize = rec::outputs::<R>(STEPS, HIDDEN);
     const INVALID: Option<&'static str> = rec::check_widths(IN, HIDDEN, STEPS);
+    const INPUT_CHANNELS: Option<usize> = Some(IN);
+    const OUTPUT_CHANNELS: Option<usize> = if R::ALL_STEPS { Some(HIDDEN) } else { None };
 }
 
 impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Parameters<T>

@@ -8,12 +8,15 @@
 mod common;
 
 mod activations;
+mod activations_more;
+mod conv;
 mod data;
 mod fast_paths;
 mod fixed;
 mod gradients;
 mod int8;
 mod io;
+mod layers_more;
 #[cfg(feature = "std")]
 mod model_file;
 mod network;
@@ -21,4 +24,5 @@ mod recurrent;
 #[cfg(feature = "safetensors")]
 mod safetensors;
 mod seeds;
+mod torch_reference;
 mod training;
