@@ -1,4 +1,5 @@
-//! The circles classifier of the seed articles, trained end to end.
+//! The circles classifier of Piotr Skalski's "Deep Dive into Math Behind Deep Networks", trained
+//! end to end.
 //!
 //! `cargo run --release -p constnet-examples --example circles [OUTPUT.png]`
 //!
@@ -7,7 +8,7 @@
 //! (ReLU, sigmoid output), binary cross-entropy, Adamax, mini-batches of 32. Prints one progress
 //! line per epoch (`val_` = the validation points), the training throughput, and the accuracy on
 //! the test points, which are used once, after training. Then draws the decision boundary over
-//! the data and the loss/accuracy curves (the article's figures 3 and 7) into a PNG.
+//! the data and the loss/accuracy curves (as in the article's figures) into a PNG.
 
 use constnet::data::{circles, stratified_split};
 use constnet::loss::BinaryCrossEntropy;
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 network! {
-    /// The circles classifier from the seed articles.
+    /// The circles classifier of "Deep Dive into Math Behind Deep Networks".
     pub struct Circles<f32> {
         hidden1: Dense<2, 4, Relu>,
         hidden2: Dense<4, 6, Relu>,

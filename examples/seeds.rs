@@ -1,4 +1,5 @@
-//! The networks of the seed articles, built with `network!` and run on their worked examples.
+//! The networks of the tutorials constnet is built from (README, "References"), built with
+//! `network!` and run on their worked examples.
 //!
 //! `cargo run --release -p constnet-examples --example seeds`
 

@@ -9,7 +9,7 @@
 //! use constnet::prelude::*;
 //!
 //! network! {
-//!     /// The tree-age regression of the seed articles: width and length in, age out.
+//!     /// The tree-age regression of "Adventure of the Neurons": width and length in, age out.
 //!     pub struct TreeAge<f64> {
 //!         hidden: Dense<2, 2, Identity>,
 //!         output: Dense<2, 1, Identity>,
@@ -39,6 +39,8 @@
 //! | feature | default | effect |
 //! |---|---|---|
 //! | `std` | off | float functions from `std` instead of `libm`; `io::Model::save`/`load` for model files; `HeapDense` layers for networks too big for the stack; `data::read_csv`/`load_csv` and the `Vec`-returning row conversions |
+//! | `safetensors` | off | `from_safetensors`/`to_safetensors`: models from PyTorch and Keras and back ([`io::safetensors`](crate::io)); implies `std` and `include-safetensors` |
+//! | `include-safetensors` | off | `include_safetensors!`: a safetensors file compiled into a `static` network, shapes checked at build time (`no_std`) |
 //!
 //! # `no_std`
 //! The crate never allocates. With default features it depends only on `core`, `libm` (through
@@ -106,10 +108,16 @@ pub use activation::{
     Activation, ActivationInfo, ActivationKind, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, LeakyRelu,
     Relu, Sigmoid, Softmax, Step, Tanh,
 };
+pub use activation::{Elu, FastElu, FastGelu, FastGeluTanh, FastSilu, Gelu, GeluTanh, Hardtanh, Relu6, Silu, Softplus};
 pub use init::{Init, InitError};
 #[cfg(feature = "std")]
 pub use layer::HeapDense;
+pub use layer::{
+    AvgPool1d, Causal, Conv1d, DenseNoBias, GlobalAvgPool1d, GlobalMaxPool1d, LayerNorm, MaxPool1d, PRelu, Same,
+    StreamingConv1d, Valid,
+};
 pub use layer::{Dense, DenseTape, Dropout, DropoutTape, Layer, LayerShape, OutputLayer};
+pub use layer::{Gru, Lstm};
 pub use network::Network;
 pub use params::{Parameters, TensorInfo, TensorKind, TensorShape};
 pub use scalar::Scalar;
@@ -258,6 +266,37 @@ macro_rules! include_model {
     }};
 }
 
+/// Compiles a safetensors file (PyTorch's `state_dict`, a Keras export, constnet's own
+/// `to_safetensors`) into a value of a network type, for `static` and `const` items:
+/// `static NET: Net = include_safetensors!(Net, "model.safetensors");` puts PyTorch-trained
+/// weights in flash, with every tensor's name, shape and element type checked against the
+/// network **while compiling** (`include-safetensors` feature; works in `no_std` crates).
+///
+/// The path is relative to the file that contains the call, as with `include_bytes!`; a changed
+/// file is rebuilt. Naming is detected as at run time ([`io::safetensors`](crate::io)); options
+/// after the path:
+///
+/// ```text
+/// include_safetensors!(Net, "model.safetensors", naming = keras)        // auto, fields, sequential, keras
+/// include_safetensors!(Net, "model.safetensors", allow_extra)           // ignore tensors the network has no place for
+/// include_safetensors!(Net, "model.safetensors", map = { "hidden1" => "encoder.fc", "output.bias" => "head_b" })
+/// ```
+///
+/// A file that does not fit the network fails the build at the path, with the message the
+/// run-time importer gives:
+///
+/// ```text
+/// error[E0080]: evaluation panicked: constnet: `model.safetensors` does not fit the network: wrong shape: expected [4, 2] for hidden1.weight, found [5, 2]
+/// ```
+///
+/// The value is decoded like [`include_model!`]'s, so every layer must implement
+/// [`io::ConstDecode`] and declare its tensors as a constant
+/// ([`Parameters::TENSOR_INFO`]); constnet's layers with inline weights do. The scalar must be
+/// `f32` or `f64`.
+#[cfg(feature = "include-safetensors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "include-safetensors")))]
+pub use constnet_macros::include_safetensors;
+
 /// Everything needed to declare, run and train a network: `use constnet::prelude::*;`.
 ///
 /// Besides the layers, activations and traits, it brings the training loop ([`Trainer`](crate::train::Trainer),
@@ -267,7 +306,12 @@ macro_rules! include_model {
 pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::HeapDense;
+    #[cfg(feature = "include-safetensors")]
+    pub use crate::include_safetensors;
     pub use crate::io::Model;
+    #[cfg(feature = "safetensors")]
+    pub use crate::io::safetensors::Safetensors;
+    pub use crate::layer::{AllSteps, Gru, LastStep, Lstm};
     pub use crate::loss::{BinaryCrossEntropy, CategoricalCrossEntropy, Mse, SparseCategoricalCrossEntropy};
     pub use crate::optim::{Adam, Momentum, Schedule, Sgd};
     pub use crate::train::{Batch, Control, EarlyStopping, FitConfig, FitData, Metric, StopRules, Trainer};
@@ -275,6 +319,11 @@ pub mod prelude {
         Activation, Dense, Dropout, ElementWise, FastSigmoid, FastSoftmax, FastTanh, Identity, Init, Layer, LayerShape,
         LeakyRelu, Network, OutputLayer, Parameters, Relu, Scalar, Sigmoid, Softmax, Step, Tanh, include_model,
         network,
+    };
+    pub use crate::{
+        AvgPool1d, Causal, Conv1d, DenseNoBias, Elu, FastElu, FastGelu, FastGeluTanh, FastSilu, Gelu, GeluTanh,
+        GlobalAvgPool1d, GlobalMaxPool1d, Hardtanh, LayerNorm, MaxPool1d, PRelu, Relu6, Same, Silu, Softplus,
+        StreamingConv1d, Valid,
     };
 }
 

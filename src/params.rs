@@ -40,17 +40,23 @@ impl TensorShape {
     }
     /// The dimensions, outermost first.
     #[must_use]
-    pub fn dims(&self) -> &[usize] {
-        &self.dims[..self.rank]
+    pub const fn dims(&self) -> &[usize] {
+        self.dims.split_at(self.rank).0
     }
     /// Number of elements: the product of the dimensions.
     #[must_use]
-    pub fn len(&self) -> usize {
-        self.dims().iter().product()
+    pub const fn len(&self) -> usize {
+        let mut product = 1;
+        let mut i = 0;
+        while i < self.rank {
+            product *= self.dims[i];
+            i += 1;
+        }
+        product
     }
     /// `true` for a shape with no elements.
     #[must_use]
-    pub fn is_empty(&self) -> bool {
+    pub const fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
@@ -89,6 +95,22 @@ pub trait Parameters<T: Scalar>: Sized {
     const PARAMS: usize = 0;
     /// Number of tensors. Defaults to 0, for layers without parameters.
     const TENSORS: usize = 0;
+    /// Name, role and shape of every tensor, in order, as a constant: what build-time paths
+    /// read, since a trait method cannot be called in `const` context
+    /// (`include_safetensors!` checks a file's tensors against it while compiling). A layer declares it once and gets [`Parameters::tensor_info`] from it:
+    ///
+    /// ```text
+    /// const TENSOR_INFO: &'static [TensorInfo] = &[
+    ///     TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) },
+    ///     TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) },
+    /// ];
+    /// ```
+    ///
+    /// Empty by default: for layers without parameters, for layers that override
+    /// [`Parameters::tensor_info`] instead (they work everywhere except at build time), and for
+    /// networks, whose tensors are listed layer by layer with the layers' names by
+    /// [`TensorTable`](crate::network::TensorTable).
+    const TENSOR_INFO: &'static [TensorInfo] = &[];
 
     /// All parameters zero (for a layer without parameters: the layer).
     fn zeroed() -> Self;
@@ -102,10 +124,13 @@ pub trait Parameters<T: Scalar>: Sized {
         let _ = index;
         &mut []
     }
-    /// Name, role and shape of tensor `index` (`index < TENSORS`).
+    /// Name, role and shape of tensor `index` (`index < TENSORS`). Defaults to
+    /// `TENSOR_INFO[index]`.
     fn tensor_info(index: usize) -> TensorInfo {
-        let _ = index;
-        TensorInfo { name: "", kind: TensorKind::Bias, shape: TensorShape::new(&[0]) }
+        match Self::TENSOR_INFO.get(index) {
+            Some(info) => *info,
+            None => TensorInfo { name: "", kind: TensorKind::Bias, shape: TensorShape::new(&[0]) },
+        }
     }
 
     /// Whether tensor `index` holds weights or biases.

@@ -1,101 +1,61 @@
 //! constnet on a real instruction set: builds `examples/firmware` for the Cortex-M4F and the
-//! Cortex-M0, boots its three programs in QEMU, and checks what the device printed against the
-//! host's own computation of the same thing; checks the flash budget, that the weights sit in
-//! flash, and that no panic is reachable from any inference entry point (with
+//! Cortex-M0, boots its programs in QEMU (circles inference from flash, XOR training on the
+//! device, wide layers, and a GRU run step by step over sequences), and checks what the device
+//! printed against the host's own computation of the same thing; checks the flash budget, that
+//! the weights sit in flash, and that no panic is reachable from any inference entry point (with
 //! `constnet-elf-check`, `tools/elf-check`); builds and runs `examples/firmware-template`, the
 //! README's recipe for a firmware crate of your own; and checks that the figures in the README's
-//! "Firmware" section are the ones measured.
+//! "Firmware" section are the ones measured. The int8 and fixed-point programs are checked by
+//! `tests/firmware_int8.rs`; both share `tests/firmware_support`.
 //!
 //! Without `qemu-system-arm`, a Cortex-M target or `llvm-objdump`, the affected checks print
 //! `skipped: install …` and pass, unless `CONSTNET_REQUIRE_QEMU=1` (set by `.ci/run`), which turns
 //! a missing tool into a failure. `cargo test --test firmware -- --nocapture` prints the figures.
 //!
-//! Maintenance commands (each works whatever state the checked file is in):
+//! Maintenance commands (each works whatever state the checked files are in):
 //! - `cargo run -p constnet-firmware-weights` rewrites `examples/firmware/circles.cnet` (and the
-//!   template's copy) from host training;
+//!   template's copy), `circles.q8` and `rhythm.cnet` from host training;
 //! - `CONSTNET_UPDATE_README=1 cargo test --test firmware` rewrites the README's figures.
 //!
 //! Host and device results are compared bit for bit when constnet is built without its `std`
 //! feature ([`constnet::PORTABLE_MATH`]), as `cargo test` at the workspace root builds it; with
 //! `std` the host's float functions differ, so only the tolerance is checked and the test says so.
 
+mod firmware_support;
+
 #[path = "../examples/firmware/src/shared.rs"]
 #[allow(dead_code)]
 mod shared;
 
+#[path = "../examples/firmware/src/sequence_shared.rs"]
+#[allow(dead_code)]
+mod sequence_shared;
+
 use constnet::io::Model;
 use constnet::optim::{Adam, Momentum, Sgd};
 use constnet::prelude::*;
-use constnet_elf_check::{Elf, check_no_panic, objdump};
+use constnet_elf_check::{Elf, check_no_panic};
+use firmware_support::*;
+use sequence_shared::{CLASSES, HIDDEN, RHYTHM_FILE, RhythmState, RhythmStream, SEQUENCES, STEPS};
 use shared::{CIRCLES_FILE, Circles, MIXED_INPUTS, Mixed, POINTS, WIDE_INPUTS, Wide, Xor, XorRun};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 /// Flash the inference-only firmware for the Cortex-M4F may use: vector table, code, read-only
 /// data (weights included) and the initial values of `.data`.
 const INFER_FLASH_BUDGET: usize = 12 * 1024;
-/// Largest difference between a device output and the host's that still passes. In the portable
-/// configuration both sides compute the same bits, and that is checked separately.
-const TOLERANCE: f32 = 1e-6;
-/// QEMU runs longer than this are killed and fail.
-const QEMU_TIMEOUT: Duration = Duration::from_secs(60);
 
-const M4: &str = "thumbv7em-none-eabihf";
-const M0: &str = "thumbv6m-none-eabi";
-
-/// The command that regenerates the weights.
-const WEIGHTS_COMMAND: &str = "cargo run -p constnet-firmware-weights";
 /// The command that rewrites the README's figures.
 const README_COMMAND: &str = "CONSTNET_UPDATE_README=1 cargo test --test firmware";
 /// The generated part of the README's "Firmware" section lies between these lines.
 const FIGURES_BEGIN: &str = "<!-- firmware figures: begin -->";
 const FIGURES_END: &str = "<!-- firmware figures: end -->";
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn firmware_dir() -> PathBuf {
-    root().join("examples/firmware")
-}
-
 fn template_dir() -> PathBuf {
     root().join("examples/firmware-template")
-}
-
-/// Prints to stderr past the test harness's capture, so that a plain `cargo test` shows it.
-fn note(message: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
-/// `true` if host results must equal the device's bit for bit (see [`constnet::PORTABLE_MATH`]).
-/// Under `CONSTNET_REQUIRE_QEMU=1` (CI) anything else is a failure, so CI never loses the check.
-fn portable() -> bool {
-    static SAID: OnceLock<()> = OnceLock::new();
-    let portable = constnet::PORTABLE_MATH;
-    assert!(
-        portable || !require(),
-        "CONSTNET_REQUIRE_QEMU=1, but this test binary was built with constnet's `std` feature, in which host \
-         floats differ from the device's: run `cargo test --test firmware` without `--features std` and without a \
-         crate that enables `constnet/std` in the same command"
-    );
-    SAID.get_or_init(|| {
-        note(if portable {
-            "firmware: constnet built without `std` (libm floats, no fused multiply-add): host and device results \
-             are compared bit for bit"
-        } else {
-            "note: firmware: constnet built with `std` (platform floats): host and device results are compared \
-             with tolerance 1e-6 only, and the committed weights are not compared with host training; run `cargo test --test \
-             firmware` without the `std` feature for the bit-for-bit checks"
-        })
-    });
-    portable
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,14 +68,17 @@ fn portable() -> bool {
 fn committed_circles() -> &'static Circles {
     static NET: OnceLock<Circles> = OnceLock::new();
     NET.get_or_init(|| {
-        let path = root().join(CIRCLES_FILE);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        Circles::from_bytes(&bytes).unwrap_or_else(|e| {
-            panic!(
-                "{} does not decode as the circles network ({e}); regenerate it with `{WEIGHTS_COMMAND}`",
-                path.display()
-            )
-        })
+        Circles::from_bytes(&read_committed(CIRCLES_FILE))
+            .unwrap_or_else(|e| undecodable(CIRCLES_FILE, "the circles network", e))
+    })
+}
+
+/// The committed `rhythm.cnet`, decoded at run time, like [`committed_circles`].
+fn committed_rhythm() -> &'static RhythmStream {
+    static NET: OnceLock<RhythmStream> = OnceLock::new();
+    NET.get_or_init(|| {
+        RhythmStream::from_bytes(&read_committed(RHYTHM_FILE))
+            .unwrap_or_else(|e| undecodable(RHYTHM_FILE, "the streaming GRU rhythm network", e))
     })
 }
 
@@ -135,7 +98,7 @@ fn circles_weights_are_reproduced_by_host_training() {
     let mut trained = [0u8; Circles::BYTES];
     run.net.to_bytes(&mut trained).unwrap();
 
-    let committed = std::fs::read(root().join(CIRCLES_FILE)).unwrap();
+    let committed = read_committed(CIRCLES_FILE);
     let template = std::fs::read(template_dir().join("circles.cnet")).unwrap();
     assert!(
         committed == template,
@@ -160,214 +123,37 @@ fn circles_weights_are_reproduced_by_host_training() {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Tools, builds and runs.
-
-fn require() -> bool {
-    std::env::var("CONSTNET_REQUIRE_QEMU").is_ok_and(|v| v == "1")
+/// The GRU's training run, once (it takes a few seconds in a debug build).
+fn rhythm_run() -> &'static sequence_shared::RhythmRun {
+    static RUN: OnceLock<sequence_shared::RhythmRun> = OnceLock::new();
+    RUN.get_or_init(|| sequence_shared::train_rhythm().unwrap())
 }
 
-/// `Some(())` if the tool is there. Otherwise prints the skip line and returns `None`, or fails
-/// when `CONSTNET_REQUIRE_QEMU=1`.
-fn need(what: &str, found: bool, install: &str) -> Option<()> {
-    if found {
-        return Some(());
-    }
-    assert!(!require(), "{what} not found, and CONSTNET_REQUIRE_QEMU=1 makes the firmware checks mandatory: {install}");
-    note(&format!("skipped: firmware checks need {what}: {install}"));
-    None
-}
-
-fn has_target(target: &str) -> bool {
-    // Asked from the firmware directory, so the pinned toolchain answers.
-    let out = Command::new("rustc")
-        .current_dir(firmware_dir())
-        .args(["--print", "target-libdir", "--target", target])
-        .output();
-    out.is_ok_and(|o| {
-        o.status.success()
-            && std::fs::read_dir(String::from_utf8_lossy(&o.stdout).trim()).is_ok_and(|mut d| d.next().is_some())
-    })
-}
-
-fn has_qemu() -> bool {
-    Command::new("qemu-system-arm").arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
-/// `cargo` in `dir`, with nothing from the outer build: the crate there has its own target
-/// directory, flags and `.cargo/config.toml`, which applies only when cargo runs from inside it
-/// (toolchain.md, pitfall P2).
-fn cargo_in(dir: &Path) -> Command {
-    let mut cmd = Command::new(cargo());
-    isolate(cmd.current_dir(dir));
-    cmd
-}
-
-/// The cargo running this test.
-fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
-/// Removes the outer build's target directory, target and flags from `cmd`'s environment.
-fn isolate(cmd: &mut Command) -> &mut Command {
-    for var in
-        ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS"]
-    {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-/// `cargo build --release --target …` of the firmware (all three programs); returns the
-/// directory of the ELF files.
-fn build(target: &str) -> PathBuf {
-    let dir = firmware_dir();
-    let started = Instant::now();
-    let out = cargo_in(&dir).args(["build", "--release", "--target", target]).output().expect("run cargo");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "firmware build for {target} failed:\n{stderr}\n(if `include_model!` refuses circles.cnet, regenerate it \
-         with `{WEIGHTS_COMMAND}`)"
-    );
-    println!("firmware build ({target}, release): {:.1} s", started.elapsed().as_secs_f64());
-    dir.join("target").join(target).join("release")
-}
-
-/// What one QEMU run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    status: Option<i32>,
-    wall: Duration,
-}
-
-impl Run {
-    /// The `key=value` fields of every line starting with `prefix `.
-    fn all(&self, prefix: &str) -> Vec<BTreeMap<&str, &str>> {
-        self.stdout
-            .lines()
-            .filter_map(|l| l.strip_prefix(prefix)?.strip_prefix(' '))
-            .map(|rest| rest.split_whitespace().filter_map(|kv| kv.split_once('=')).collect())
-            .collect()
-    }
-
-    /// The value of `key` in the first `prefix …` line that has it and whose fields include all
-    /// of `with`.
-    fn get(&self, prefix: &str, with: &[(&str, &str)], key: &str) -> &str {
-        self.all(prefix)
-            .into_iter()
-            .find(|f| f.contains_key(key) && with.iter().all(|(k, v)| f.get(k) == Some(v)))
-            .and_then(|f| f.get(key).copied())
-            .unwrap_or_else(|| panic!("no `{prefix} … {key}=…` line with {with:?} in the output:\n{}", self.stdout))
-    }
-
-    fn number(&self, prefix: &str, with: &[(&str, &str)], key: &str) -> u64 {
-        let v = self.get(prefix, with, key);
-        v.parse().unwrap_or_else(|_| panic!("`{prefix} {key}={v}` is not a number"))
-    }
-
-    fn stack(&self, part: &str) -> usize {
-        self.number("stack", &[("part", part)], "bytes") as usize
-    }
-
-    /// Instructions per call of the part timed in a `time part=… calls=… ticks=…` line, from the
-    /// SysTick clock calibrated against a loop of 10⁶ instructions (QEMU `-icount shift=0`).
-    fn instructions_per_call(&self, part: &str) -> u64 {
-        let calls = self.number("time", &[("part", part)], "calls");
-        instructions(self, self.number("time", &[("part", part)], "ticks")) / calls
-    }
-}
-
-/// SysTick `ticks` in instructions, by the run's calibration line.
-fn instructions(run: &Run, ticks: u64) -> u64 {
-    assert_eq!(run.get("clock", &[], "instructions"), "1000000");
-    let per_million = run.number("clock", &[], "ticks");
-    assert!(per_million > 0, "the SysTick clock did not run:\n{}", run.stdout);
-    (ticks * 1_000_000 + per_million / 2) / per_million
-}
-
-/// The QEMU machine for a target: mps2-an386 (Cortex-M4F) or the BBC micro:bit (Cortex-M0).
-fn machine(target: &str) -> &'static [&'static str] {
-    if target == M4 { &["-machine", "mps2-an386", "-cpu", "cortex-m4"] } else { &["-machine", "microbit"] }
-}
-
-/// Boots `elf` in QEMU with semihosting and checks that it printed `done` and exited with 0.
-fn qemu(elf: &Path, target: &str) -> Run {
-    let (run, stderr) = boot(elf, machine(target));
-    assert_eq!(
-        run.status,
-        Some(0),
-        "{} in QEMU ended with {:?} (None = killed after {QEMU_TIMEOUT:?}; 101 = panic, 102 = HardFault)\n\
-         stdout:\n{}\nstderr:\n{stderr}",
-        elf.display(),
-        run.status,
-        run.stdout,
-    );
-    assert!(run.stdout.lines().any(|l| l == "done"), "no `done` line:\n{}", run.stdout);
-    assert_eq!(run.stdout.lines().next(), Some(format!("target {target}").as_str()));
-    run
-}
-
-/// Runs `cmd` with its output captured, killing it after [`QEMU_TIMEOUT`]. Returns stdout and
-/// stderr.
-fn run_with_timeout(cmd: &mut Command) -> (Run, String) {
-    let started = Instant::now();
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    // Read the pipes on threads, so a chatty program never blocks on a full pipe.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || std::io::read_to_string(&mut out).unwrap_or_default());
-    let err = std::thread::spawn(move || std::io::read_to_string(&mut err).unwrap_or_default());
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status.code();
-        }
-        if started.elapsed() > QEMU_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let wall = started.elapsed();
-    (Run { stdout: out.join().unwrap(), status, wall }, err.join().unwrap())
-}
-
-/// Boots `elf` on a QEMU `machine` with semihosting and the instruction-counting clock.
-fn boot(elf: &Path, machine: &[&str]) -> (Run, String) {
-    run_with_timeout(
-        Command::new("qemu-system-arm")
-            .args(machine)
-            .args(["-nographic", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel"])
-            .arg(elf),
-    )
-}
-
-fn hex_u32(s: &str) -> u32 {
-    u32::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or_else(|_| panic!("not hex: {s}"))
-}
-
-/// Compares device outputs with the host's: within [`TOLERANCE`] always, bit for bit in the
-/// portable configuration. `what` names the values in messages.
-fn compare(what: &str, device: &[f32], host: &[f32]) {
-    assert_eq!(device.len(), host.len(), "{what}: device gave {device:?}, host {host:?}");
-    for (d, h) in device.iter().zip(host) {
-        assert!((d - h).abs() <= TOLERANCE, "{what}: device {device:?}, host {host:?} (tolerance {TOLERANCE:e})");
+/// `rhythm.cnet` is what host training of the GRU produces, bit for bit (in the portable
+/// configuration); it classifies held-out windows, and the device's fixed sequences all right;
+/// and running it one step per call from a fresh state gives exactly what the window form gives.
+#[test]
+fn rhythm_weights_are_reproduced_by_host_training() {
+    let run = rhythm_run();
+    assert!(run.validation_accuracy >= 0.9, "host training: validation accuracy {}", run.validation_accuracy);
+    let mut trained = [0u8; RhythmStream::BYTES];
+    run.net.to_bytes(&mut trained).unwrap();
+    let net = committed_rhythm();
+    for (i, (x, label)) in SEQUENCES.iter().enumerate() {
+        let steps = sequence_shared::run_sequence(net, x);
+        assert_eq!(sequence_shared::argmax(&steps[STEPS - 1]), usize::from(*label), "sequence {i} misclassified");
+        // The stream's last step is the window network's output (the same operations in order).
+        let window = sequence_shared::Rhythm::from_layers(net.gru.with_steps(), net.out.clone());
+        assert_eq!(steps[STEPS - 1], window.forward(x), "sequence {i}: streaming and window forms differ");
     }
     if portable() {
-        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(device), bits(host), "{what}: within tolerance but not bit-identical: {device:?} vs {host:?}");
+        assert!(
+            read_committed(RHYTHM_FILE) == trained,
+            "{RHYTHM_FILE} is not what host training produces (training or kernel numerics changed since it was \
+             written): regenerate it with `{WEIGHTS_COMMAND}`, then the README's figures with `{README_COMMAND}`"
+        );
+        println!("{RHYTHM_FILE} reproduced bit for bit by host training ({})", run.report);
     }
-}
-
-/// `0a1b…` as bytes.
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
 
 /// Checks the device's circles outputs against the host's and the labels.
@@ -383,39 +169,50 @@ fn check_circles(run: &Run, target: &str) {
     }
 }
 
-/// The `name` static holds `bytes` bytes in `.rodata`, in flash (not copied to RAM).
-fn check_in_flash(elf: &Elf, name: &str, bytes: usize, what: &str) {
-    let symbol = elf.symbol(name).unwrap_or_else(|| panic!("{what}: no `{name}` symbol"));
-    assert_eq!(symbol.size as usize, bytes, "{what}: {name} has {} bytes", symbol.size);
-    assert!(elf.symbol_in(name, ".rodata") && symbol.addr < 0x2000_0000, "{what}: {name} is not in .rodata in flash");
+/// Windows held out from training and validation (seeds `3_000_000..`).
+const HELD_OUT: usize = 400;
+
+/// How many of [`HELD_OUT`] fresh windows `net` classifies right (stepping through each), and how
+/// many there are.
+fn held_out(net: &RhythmStream) -> (usize, usize) {
+    let right = (0..HELD_OUT)
+        .filter(|&i| {
+            let class = i % CLASSES;
+            let steps = sequence_shared::run_sequence(net, &sequence_shared::gesture(class, 3_000_000 + i as u32));
+            sequence_shared::argmax(&steps[STEPS - 1]) == class
+        })
+        .count();
+    (right, HELD_OUT)
+}
+
+/// Checks the `sequence` program's outputs (every step of every sequence) against the host's
+/// and the labels, and its memory bill; returns the state's size in bytes.
+fn check_sequences(run: &Run, target: &str) -> usize {
+    let net = committed_rhythm();
+    let lines = run.all("sequence");
+    assert_eq!(lines.len(), SEQUENCES.len(), "expected one line per sequence:\n{}", run.stdout);
+    for (i, ((x, label), line)) in SEQUENCES.iter().zip(&lines).enumerate() {
+        assert_eq!(line["i"], i.to_string());
+        assert_eq!(line["label"], label.to_string());
+        let device: Vec<f32> = line["y"].split(',').map(|h| f32::from_bits(hex_u32(h))).collect();
+        let host: Vec<f32> = sequence_shared::run_sequence(net, x).into_iter().flatten().collect();
+        compare(&format!("{target}: sequence {i}, all {STEPS} steps"), &device, &host);
+        assert_eq!(line["class"], label.to_string(), "{target}: sequence {i} misclassified");
+    }
+    let state = run.number("bill", &[], "state") as usize;
+    assert_eq!(state, size_of::<RhythmState>(), "{target}: the state's size differs from the host's");
+    assert_eq!(run.number("bill", &[], "params") as usize, <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES);
+    assert_eq!(run.number("bill", &[], "model") as usize, RhythmStream::BYTES);
+    println!(
+        "{target}: sequence: all {} outputs of {} sequences × {STEPS} steps equal the host's; state {state} bytes",
+        SEQUENCES.len() * STEPS * CLASSES,
+        SEQUENCES.len()
+    );
+    state
 }
 
 // ---------------------------------------------------------------------------------------------
 // One target: every check, and the figures for the README.
-
-/// Section sizes of one program.
-#[derive(Clone, Copy, Debug)]
-struct Sizes {
-    vector_table: usize,
-    text: usize,
-    rodata: usize,
-    data: usize,
-    bss: usize,
-    flash: usize,
-}
-
-impl Sizes {
-    fn of(elf: &Elf) -> Sizes {
-        Sizes {
-            vector_table: elf.size(".vector_table"),
-            text: elf.size(".text"),
-            rodata: elf.size(".rodata"),
-            data: elf.size(".data"),
-            bss: elf.size(".bss"),
-            flash: elf.flash(),
-        }
-    }
-}
 
 /// What one target measured.
 #[derive(Debug)]
@@ -423,6 +220,7 @@ struct Figures {
     infer: Sizes,
     wide: Sizes,
     full: Sizes,
+    sequence: Sizes,
     /// Code bytes reachable from each inference entry point.
     code: BTreeMap<&'static str, usize>,
     stack_baseline: usize,
@@ -431,58 +229,51 @@ struct Figures {
     stack_infer: usize,
     stack_wide: usize,
     stack_mixed: usize,
+    stack_sequence: usize,
     circles_instructions: u64,
     wide_instructions: u64,
     mixed_instructions: u64,
+    step_instructions: u64,
     xor_instructions: u64,
     xor_epochs: usize,
     xor_loss: f64,
     trainer_adam: usize,
+    state_bytes: usize,
 }
 
-/// The entry points whose call graphs must be panic-free, by program.
-const ENTRIES: [(&str, &[&str]); 3] = [
-    ("infer", &["constnet_infer"]),
-    ("wide", &["constnet_infer_wide", "constnet_infer_mixed"]),
-    ("constnet-firmware", &["constnet_infer"]),
+/// The entry points whose call graphs must be panic-free, by program, and whether the program
+/// holds the canary (`int8` does not: it is kept free of every panic path, and the walk's
+/// canary is checked in the other programs of the same build).
+const ENTRIES: [(&str, &[&str], bool); 5] = [
+    ("infer", &["constnet_infer"], true),
+    ("wide", &["constnet_infer_wide", "constnet_infer_mixed"], true),
+    ("constnet-firmware", &["constnet_infer"], true),
+    ("sequence", &["constnet_sequence_step"], true),
+    ("int8", &["constnet_infer_int8"], false),
 ];
 
 /// Runs every check for `target` once (the target's test and the README check share it):
-/// `Ok(None)` if a tool is missing (and not required), `Err` with the failure otherwise.
+/// `Err("")` if a tool is missing (and not required), `Err` with the failure otherwise.
 fn target_figures(target: &'static str) -> Result<&'static Figures, String> {
     static M4_FIGURES: OnceLock<Result<Option<Figures>, String>> = OnceLock::new();
     static M0_FIGURES: OnceLock<Result<Option<Figures>, String>> = OnceLock::new();
     let cell = if target == M4 { &M4_FIGURES } else { &M0_FIGURES };
-    let result = cell.get_or_init(|| {
-        std::panic::catch_unwind(AssertUnwindSafe(|| measure(target))).map_err(|e| {
-            e.downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default()
-        })
-    });
-    match result {
-        Ok(Some(figures)) => Ok(figures),
-        Ok(None) => Err(String::new()),
-        Err(e) => Err(format!("the {target} firmware checks failed: {e}")),
-    }
+    once(cell, || measure(target))
+        .map_err(|e| if e.is_empty() { e } else { format!("the {target} firmware checks failed: {e}") })
 }
 
 fn measure(target: &'static str) -> Option<Figures> {
-    need(
-        &format!("the `{target}` target"),
-        has_target(target),
-        &format!("install it with `rustup target add {target}`"),
-    )?;
+    need_target(target)?;
     let bin = build(target);
-    let (infer_elf, wide_elf, full_elf) = (bin.join("infer"), bin.join("wide"), bin.join("constnet-firmware"));
-    let (infer, wide, full) =
-        (Elf::read(&infer_elf).unwrap(), Elf::read(&wide_elf).unwrap(), Elf::read(&full_elf).unwrap());
+    let elf = |program: &str| bin.join(program);
+    let read = |program: &str| Elf::read(&elf(program)).unwrap();
+    let (infer, wide, full, sequence) = (read("infer"), read("wide"), read("constnet-firmware"), read("sequence"));
     for (elf, what) in [(&infer, "infer"), (&full, "constnet-firmware")] {
         check_in_flash(elf, "CIRCLES", <Circles as Network<f32, 2, 1>>::PARAM_BYTES, what);
     }
     check_in_flash(&wide, "WIDE", <Wide as Network<f32, 8, 10>>::PARAM_BYTES, "wide");
     check_in_flash(&wide, "MIXED", <Mixed as Network<f32, 3, 4>>::PARAM_BYTES, "wide");
+    check_in_flash(&sequence, "RHYTHM", <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES, "sequence");
     if target == M4 {
         assert!(
             infer.flash() <= INFER_FLASH_BUDGET,
@@ -491,15 +282,10 @@ fn measure(target: &'static str) -> Option<Figures> {
         );
     }
 
-    need(
-        "llvm-objdump",
-        objdump().is_some(),
-        "install it with `apt-get install llvm` or `rustup component add llvm-tools`",
-    )?;
+    let objdump = need_objdump()?;
     let mut code = BTreeMap::new();
-    for (program, entries) in ENTRIES {
-        let elf = bin.join(program);
-        let checked = check_no_panic(&objdump().unwrap(), &elf, entries, Some("constnet_panic_canary"))
+    for (program, entries, canary) in ENTRIES {
+        let checked = check_no_panic(&objdump, &elf(program), entries, canary.then_some("constnet_panic_canary"))
             .unwrap_or_else(|e| panic!("{target} {program}: {e}"));
         for c in checked {
             println!(
@@ -510,17 +296,19 @@ fn measure(target: &'static str) -> Option<Figures> {
         }
     }
 
-    need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`")?;
+    need_qemu()?;
     // Inference only.
-    let run = qemu(&infer_elf, target);
+    let run = qemu(&elf("infer"), target);
     check_circles(&run, target);
     let stack_infer = run.stack("inference");
     // Wide layers.
-    let run = qemu(&wide_elf, target);
-    check_wide(&run, target);
-    let wide_run = run;
+    let wide_run = qemu(&elf("wide"), target);
+    check_wide(&wide_run, target);
+    // The GRU, step by step.
+    let sequence_run = qemu(&elf("sequence"), target);
+    let state_bytes = check_sequences(&sequence_run, target);
     // Both parts.
-    let run = qemu(&full_elf, target);
+    let run = qemu(&elf("constnet-firmware"), target);
     println!(
         "--- constnet-firmware on QEMU {} ({target}), {:.2} s wall-clock ---\n{}---",
         machine(target)[1],
@@ -530,9 +318,8 @@ fn measure(target: &'static str) -> Option<Figures> {
     check_circles(&run, target);
     // `include_model!` decoded on the device what `from_bytes` decodes on the host: encoding the
     // device's `static` again gives the file back, byte for byte.
-    let committed = std::fs::read(root().join(CIRCLES_FILE)).unwrap();
     assert!(
-        hex_bytes(run.get("circles", &[], "model")) == committed,
+        hex_bytes(run.get("circles", &[], "model")) == read_committed(CIRCLES_FILE),
         "{target}: the weights include_model! decoded do not encode back to {CIRCLES_FILE}"
     );
     let (xor_epochs, xor_loss, trainer_adam) = check_training(&run, target);
@@ -544,15 +331,33 @@ fn measure(target: &'static str) -> Option<Figures> {
     if target == M4 {
         // A fault exits instead of hanging: the FPU build on a Cortex-M3 without FPU (lm3s6965evb)
         // faults at its first float instruction, and the HardFault handler exits with 102.
-        let (fault, stderr) = boot(&infer_elf, &["-machine", "lm3s6965evb"]);
+        let (fault, stderr) = boot(&elf("infer"), &["-machine", "lm3s6965evb"]);
         assert_eq!(fault.status, Some(102), "expected the HardFault exit:\n{}\n{stderr}", fault.stdout);
         assert!(stderr.contains("HardFault"), "{stderr}");
         println!("{target}: on a Cortex-M3 without FPU the firmware faults and exits with 102 (HardFault handler)");
     }
+    // A panic prints where it happened and its message, and exits with 101, without formatting:
+    // the `panic` program panics on purpose and links no `core::fmt` code at all.
+    let (panic, stderr) = boot(&elf("panic"), machine(target));
+    assert_eq!(panic.status, Some(101), "expected the panic exit:\n{}\n{stderr}", panic.stdout);
+    assert!(
+        stderr.contains("panicked at src/bin/panic.rs:") && stderr.contains("a deliberate panic, to test the handler"),
+        "the panic handler did not report the panic: {stderr}"
+    );
+    let panic_elf = read("panic");
+    let formatting = formatting_symbols(&panic_elf);
+    assert!(formatting.is_empty(), "{target}: the panic handler links core::fmt: {formatting:?}");
+    // The same search does find core::fmt where it is linked (`infer` prints with `println!`).
+    assert!(
+        !formatting_symbols(&infer).is_empty(),
+        "{target}: no core::fmt symbols found in infer: the search is broken"
+    );
+    println!("{target}: a panic prints its location and message and exits with 101, without core::fmt");
     Some(Figures {
         infer: Sizes::of(&infer),
         wide: Sizes::of(&wide),
         full: Sizes::of(&full),
+        sequence: Sizes::of(&sequence),
         code,
         stack_baseline,
         stack_inference,
@@ -560,13 +365,16 @@ fn measure(target: &'static str) -> Option<Figures> {
         stack_infer,
         stack_wide: wide_run.stack("wide"),
         stack_mixed: wide_run.stack("mixed"),
+        stack_sequence: sequence_run.stack("sequence"),
         circles_instructions: run.instructions_per_call("circles"),
         wide_instructions: wide_run.instructions_per_call("wide"),
         mixed_instructions: wide_run.instructions_per_call("mixed"),
+        step_instructions: sequence_run.instructions_per_call("step"),
         xor_instructions: instructions(&run, run.number("xor", &[], "ticks")),
         xor_epochs,
         xor_loss,
         trainer_adam,
+        state_bytes,
     })
 }
 
@@ -645,14 +453,15 @@ fn bill() -> [(&'static str, usize); 7] {
 // ---------------------------------------------------------------------------------------------
 // The tests.
 
-/// Cortex-M4F: all three programs in QEMU compared with the host; sizes and flash budget;
+/// Cortex-M4F: every program in QEMU compared with the host; sizes and flash budget;
 /// weights in flash; no panic reachable from inference; the HardFault exit.
 #[test]
 fn cortex_m4f_firmware_in_qemu_matches_the_host() {
     match target_figures(M4) {
         Ok(f) => println!(
-            "{M4}: infer {} bytes of flash (budget {INFER_FLASH_BUDGET}); {} instructions per circles inference",
-            f.infer.flash, f.circles_instructions
+            "{M4}: infer {} bytes of flash (budget {INFER_FLASH_BUDGET}); {} instructions per circles inference, {} \
+             per GRU step",
+            f.infer.flash, f.circles_instructions, f.step_instructions
         ),
         Err(e) if e.is_empty() => {}
         Err(e) => panic!("{e}"),
@@ -664,8 +473,8 @@ fn cortex_m4f_firmware_in_qemu_matches_the_host() {
 fn cortex_m0_firmware_in_qemu_matches_the_host() {
     match target_figures(M0) {
         Ok(f) => println!(
-            "{M0}: infer {} bytes of flash; {} instructions per circles inference",
-            f.infer.flash, f.circles_instructions
+            "{M0}: infer {} bytes of flash; {} instructions per circles inference, {} per GRU step",
+            f.infer.flash, f.circles_instructions, f.step_instructions
         ),
         Err(e) if e.is_empty() => {}
         Err(e) => panic!("{e}"),
@@ -683,24 +492,13 @@ const TEMPLATE_FILES: [&str; 4] = ["Cargo.toml", ".cargo/config.toml", "memory.x
 /// `.cargo/config.toml`: target, QEMU runner, linker script), once; returns its flash sizes.
 fn template_figures() -> Result<&'static Sizes, String> {
     static FIGURES: OnceLock<Result<Option<Sizes>, String>> = OnceLock::new();
-    let result = FIGURES.get_or_init(|| {
-        std::panic::catch_unwind(AssertUnwindSafe(run_template)).map_err(|e| {
-            e.downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default()
-        })
-    });
-    match result {
-        Ok(Some(sizes)) => Ok(sizes),
-        Ok(None) => Err(String::new()),
-        Err(e) => Err(format!("the firmware template failed: {e}")),
-    }
+    once(&FIGURES, run_template)
+        .map_err(|e| if e.is_empty() { e } else { format!("the firmware template failed: {e}") })
 }
 
 fn run_template() -> Option<Sizes> {
-    need(&format!("the `{M4}` target"), has_target(M4), &format!("install it with `rustup target add {M4}`"))?;
-    need("qemu-system-arm", has_qemu(), "install it with `apt-get install qemu-system-arm`")?;
+    need_target(M4)?;
+    need_qemu()?;
     let dir = template_dir();
     // `timeout` (coreutils) signals its whole process group, so it also ends the QEMU that
     // cargo starts as the runner; it exits with 124 if it had to. The build is not timed out.
@@ -720,7 +518,7 @@ fn run_template() -> Option<Sizes> {
         assert_eq!(fields["inner"], (p >= 0.5).to_string());
     }
     println!("template: `cargo run --release` built it and QEMU ran it; outputs equal the host's\n{}", run.stdout);
-    Some(Sizes::of(&Elf::read(&dir.join("target").join(M4).join("release/firmware-template")).unwrap()))
+    Some(Sizes::read(&dir.join("target").join(M4).join("release/firmware-template")))
 }
 
 /// The firmware template builds for the Cortex-M4F and runs in QEMU with nothing but its own
@@ -755,39 +553,6 @@ fn firmware_template_builds_runs_and_is_the_readme_recipe() {
 // ---------------------------------------------------------------------------------------------
 // The README's figures.
 
-/// `1234567` as `1 234 567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `text` as lines of at most 100 characters (words permitting), every line after the first
-/// indented by `indent` spaces.
-fn wrap(text: &str, indent: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.trim_start().is_empty() && line.chars().count() + 1 + word.chars().count() > 100 {
-            out.push_str(&line);
-            out.push('\n');
-            line = " ".repeat(indent);
-        } else if !line.trim_start().is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
-}
-
 /// The README's generated figures, in Markdown.
 fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     let mut s = String::new();
@@ -801,11 +566,13 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     s.push('\n');
     s.push_str("| program | core | `.vector_table` | `.text` | `.rodata` | `.data` | `.bss` | flash |\n");
     s.push_str("|---|---|---|---|---|---|---|---|\n");
-    let rows: [(&str, &str, &Sizes); 7] = [
+    let rows: [(&str, &str, &Sizes); 9] = [
         ("`infer` (circles, hex output)", "M4F", &m4.infer),
         ("`infer`", "M0", &m0.infer),
         ("`wide` (`Wide` and `Mixed`, hex output)", "M4F", &m4.wide),
         ("`wide`", "M0", &m0.wide),
+        ("`sequence` (a GRU step by step, hex output)", "M4F", &m4.sequence),
+        ("`sequence`", "M0", &m0.sequence),
         ("`constnet-firmware` (both parts, float output)", "M4F", &m4.full),
         ("`constnet-firmware`", "M0", &m0.full),
         ("`firmware-template` (the recipe below)", "M4F", template),
@@ -821,6 +588,7 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     }
     let circles_code = m4.code["constnet_infer"];
     let weights = <Circles as Network<f32, 2, 1>>::PARAM_BYTES;
+    let rhythm_weights = <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES;
     s.push('\n');
     s.push_str(&wrap(
         &format!(
@@ -867,6 +635,11 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
             m0.mixed_instructions,
         ),
         (
+            format!("instructions per step, GRU rhythm classifier ({} parameters)", params(rhythm_weights)),
+            m4.step_instructions,
+            m0.step_instructions,
+        ),
+        (
             format!(
                 "instructions to train XOR on the device ({} epochs, {} Adam steps)",
                 m4.xor_epochs,
@@ -896,6 +669,7 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
         ("stack, `infer`", m4.stack_infer, m0.stack_infer, None),
         ("stack, `wide`: `Wide` inference", m4.stack_wide, m0.stack_wide, None),
         ("stack, `wide`: `Mixed` inference", m4.stack_mixed, m0.stack_mixed, None),
+        ("stack, `sequence`: a sequence step by step", m4.stack_sequence, m0.stack_sequence, None),
     ];
     for (what, a, b, base) in stack_rows {
         let (a, b) = match base {
@@ -912,12 +686,37 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
         m0.code["constnet_infer_wide"],
         m0.code["constnet_infer_mixed"]
     );
+    let _ = writeln!(
+        s,
+        "  | code reachable from `constnet_sequence_step` (bytes) | {} | {} |",
+        m4.code["constnet_sequence_step"], m0.code["constnet_sequence_step"]
+    );
     s.push('\n');
     s.push_str(&wrap(
         &format!(
             "- **Training on the device.** XOR is solved in {} epochs with a final mean loss of {:.4}, on both cores \
              and on the host.",
             m4.xor_epochs, m4.xor_loss
+        ),
+        2,
+    ));
+    let (right, total) = held_out(committed_rhythm());
+    assert_eq!((m4.state_bytes, m4.sequence.ram), (m0.state_bytes, m0.sequence.ram), "the two cores' RAM differs");
+    s.push_str(&wrap(
+        &format!(
+            "- **A recurrent network, step by step.** `sequence` runs a GRU (1 input, {HIDDEN} hidden units) and a \
+             softmax over {CLASSES} tap rhythms (`RhythmStream` in `examples/firmware/src/sequence_shared.rs`), \
+             trained on the host over windows of {STEPS} samples and saved in its streaming form as \
+             `examples/firmware/rhythm.cnet` ({right} of {total} held-out windows right). The compiler decodes it into \
+             a `static`: {rhythm_weights} bytes of weights in flash. The program feeds {} fixed sequences of {STEPS} \
+             samples one sample per call (`forward_step`), the hidden state in RAM ({} bytes, reset between \
+             sequences; the program's static RAM is {} bytes). All {} outputs, every step of every sequence, are \
+             bit-identical to the host's on both cores, and all {} sequences are classified right.",
+            SEQUENCES.len(),
+            m4.state_bytes,
+            m4.sequence.ram,
+            SEQUENCES.len() * STEPS * CLASSES,
+            SEQUENCES.len(),
         ),
         2,
     ));
@@ -947,46 +746,10 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
 /// The figures in the README's "Firmware" section are the measured ones.
 #[test]
 fn readme_firmware_figures_are_the_measured_ones() {
-    let (m4, m0, template) = match (target_figures(M4), target_figures(M0), template_figures()) {
-        (Ok(m4), Ok(m0), Ok(template)) => (m4, m0, template),
-        (a, b, c) => {
-            // A failure is reported by its own test; a skip was printed there.
-            let failed = [a.err(), b.err(), c.err()].into_iter().flatten().any(|e| !e.is_empty());
-            note(&format!(
-                "skipped: README firmware figures ({})",
-                if failed { "a firmware check failed" } else { "tools missing" }
-            ));
-            assert!(!failed || !require(), "the firmware checks failed, so the README's figures could not be measured");
-            return;
-        }
-    };
-    let rustc = Command::new("rustc").current_dir(firmware_dir()).arg("--version").output().unwrap();
-    let rustc = String::from_utf8_lossy(&rustc.stdout);
-    let rustc = rustc.split(" (").next().unwrap_or("").trim();
-    let fresh = render(m4, m0, template, rustc);
-    let path = root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let (before, rest) =
-        readme.split_once(FIGURES_BEGIN).unwrap_or_else(|| panic!("README: no `{FIGURES_BEGIN}` line"));
-    let (current, after) = rest.split_once(FIGURES_END).unwrap_or_else(|| panic!("README: no `{FIGURES_END}` line"));
-    let fresh_block = format!("\n{fresh}");
-    if current == fresh_block {
-        println!("README firmware figures are current:\n{fresh}");
-    } else if std::env::var("CONSTNET_UPDATE_README").is_ok_and(|v| v == "1") {
-        std::fs::write(&path, format!("{before}{FIGURES_BEGIN}{fresh_block}{FIGURES_END}{after}")).unwrap();
-        note(&format!("README.md: firmware figures rewritten:\n{fresh}"));
-    } else {
-        let (old, new): (Vec<&str>, Vec<&str>) = (current.lines().collect(), fresh_block.lines().collect());
-        let mut diff = String::new();
-        for k in 0..old.len().max(new.len()) {
-            let (a, b) = (old.get(k).copied().unwrap_or(""), new.get(k).copied().unwrap_or(""));
-            if a != b {
-                let _ = writeln!(diff, "README:   {a}\nmeasured: {b}");
-            }
-        }
-        panic!(
-            "the README's firmware figures differ from the measured ones; rewrite them with `{README_COMMAND}`.\n\
-             {diff}"
-        );
-    }
+    let results = vec![target_figures(M4), target_figures(M0)];
+    let template = template_figures();
+    let Some(figures) = all_measured("README firmware figures", results) else { return };
+    let Some(template) = all_measured("README firmware figures", vec![template]) else { return };
+    let fresh = render(figures[0], figures[1], template[0], &rustc_version());
+    check_readme_block(FIGURES_BEGIN, FIGURES_END, &fresh, README_COMMAND);
 }

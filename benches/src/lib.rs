@@ -6,6 +6,7 @@
 //! share: the workloads, the baselines, the peak kernel and the table.
 
 pub mod harness;
+pub mod nalgebra_conv;
 pub mod nalgebra_nets;
 pub mod peak;
 pub mod report;

@@ -138,10 +138,17 @@ fn checks(net: &Network<'_>) -> TokenStream {
             );
         ));
         if k > 0 {
-            let prev = net.layers[k - 1].name.to_string();
-            let given = net.layers[k - 1].width(quote!(OUTPUTS), false);
+            let before = &net.layers[k - 1];
+            let prev = before.name.to_string();
+            let given = before.width(quote!(OUTPUTS), false);
+            let (takes, gives) =
+                (layer.width(quote!(INPUT_CHANNELS), false), before.width(quote!(OUTPUT_CHANNELS), false));
+            let prev_probe = &before.probe;
             out.extend(quote_spanned!(layer.span=>
-                const _: () = ::constnet::__private::check_link(#name, #inputs, #prev, #given);
+                const _: () = ::constnet::__private::check_link(
+                    #name, #inputs, #takes, #prev, #given, #gives,
+                    <#prev_probe as ::constnet::layer::LayerShape>::INVALID.is_some(),
+                );
             ));
         }
     }

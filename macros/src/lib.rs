@@ -7,12 +7,18 @@
 //! errors, `ir` lowers the tree once into what the expanders read, and `expand` names the layers
 //! for the library's generic code. When validation fails, `fallback` emits a stub with the same
 //! name, so the user sees our one-line errors and not a cascade.
+//!
+//! `include_safetensors!` (feature `safetensors`, in `safetensors.rs`) is separate: it reads and
+//! parses a safetensors file while compiling and describes it to the library, which matches it
+//! against the network's type in `const` code.
 use proc_macro::TokenStream;
 
 mod expand;
 mod fallback;
 mod ir;
 mod parse;
+#[cfg(feature = "safetensors")]
+mod safetensors;
 mod validate;
 
 /// Declares a network; see `constnet::network!` for the syntax and what it generates.
@@ -30,4 +36,12 @@ pub fn network(input: TokenStream) -> TokenStream {
             out.into()
         }
     }
+}
+
+/// Compiles a safetensors file into a network value; see `constnet::include_safetensors!`.
+#[cfg(feature = "safetensors")]
+#[proc_macro]
+pub fn include_safetensors(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as safetensors::Input);
+    safetensors::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

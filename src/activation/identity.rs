@@ -1,7 +1,7 @@
 use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
-/// The identity, `f(x) = x`, `f'(x) = 1`: a linear layer, as in the seed's tree-age regression.
+/// The identity, `f(x) = x`, `f'(x) = 1`: a linear layer, as in the tree-age regression of "Adventure of the Neurons".
 ///
 /// ```
 /// use constnet::{ElementWise, Identity};

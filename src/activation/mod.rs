@@ -3,7 +3,7 @@
 //! Every activation implements [`Activation`], which works on whole vectors so that
 //! [`Softmax`] (which couples all outputs) fits the same mould as the element-wise functions.
 //! The element-wise ones also implement [`ElementWise`], which gives the scalar value
-//! `f(x)` and derivative `f'(x)` the seed articles write down.
+//! `f(x)` and derivative `f'(x)` of the textbook definitions.
 //!
 //! # Exact or fast
 //! [`Sigmoid`], [`Tanh`] and [`Softmax`] call the platform's `exp`/`tanh` (`libm`, or the C
@@ -11,7 +11,9 @@
 //! value that no loop can vectorise. [`FastSigmoid`], [`FastTanh`] and [`FastSoftmax`] compute
 //! the same functions with branch-free approximations ([`Scalar::exp_fast`],
 //! [`Scalar::tanh_fast`], [`Scalar::sigmoid_fast`]) whose maximum error over the whole input
-//! range is documented and tested (below 4e−7). The choice is part of the layer's type:
+//! range is documented and tested (below 4e−7); [`FastElu`], [`FastGelu`], [`FastGeluTanh`]
+//! and [`FastSilu`] do the same for [`Elu`], [`Gelu`], [`GeluTanh`] and [`Silu`] (their
+//! measured errors are on each type). The choice is part of the layer's type:
 //!
 //! ```
 //! use constnet::prelude::*;
@@ -28,25 +30,36 @@
 //! sigmoid or softmax with cross-entropy), and a model trained with `Tanh` loads into a network
 //! declared with `FastTanh` (train exact, deploy fast).
 
+mod elu;
 mod fast_sigmoid;
 mod fast_softmax;
 mod fast_tanh;
+mod gelu;
+mod hardtanh;
 mod identity;
 mod leaky_relu;
 mod relu;
 mod sigmoid;
+mod silu;
 mod softmax;
+mod softplus;
+mod special;
 mod step;
 mod tanh;
 
+pub use elu::{Elu, FastElu};
 pub use fast_sigmoid::FastSigmoid;
 pub use fast_softmax::FastSoftmax;
 pub use fast_tanh::FastTanh;
+pub use gelu::{FastGelu, FastGeluTanh, Gelu, GeluTanh};
+pub use hardtanh::{Hardtanh, Relu6};
 pub use identity::Identity;
 pub use leaky_relu::LeakyRelu;
 pub use relu::Relu;
 pub use sigmoid::Sigmoid;
+pub use silu::{FastSilu, Silu};
 pub use softmax::Softmax;
+pub use softplus::Softplus;
 pub use step::Step;
 pub use tanh::Tanh;
 
@@ -75,6 +88,20 @@ pub enum ActivationKind {
     Softmax,
     /// [`Step`].
     Step,
+    /// [`Elu`] and [`FastElu`].
+    Elu,
+    /// [`Gelu`] and [`FastGelu`] (exact GELU).
+    Gelu,
+    /// [`GeluTanh`] and [`FastGeluTanh`] (GELU's tanh approximation).
+    GeluTanh,
+    /// [`Silu`] and [`FastSilu`].
+    Silu,
+    /// [`Softplus`].
+    Softplus,
+    /// [`Hardtanh`].
+    Hardtanh,
+    /// [`Relu6`].
+    Relu6,
     /// Any activation defined outside constnet.
     Custom,
 }

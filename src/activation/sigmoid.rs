@@ -8,7 +8,7 @@ use crate::Scalar;
 ///
 /// ```
 /// use constnet::{ElementWise, Sigmoid};
-/// let y = Sigmoid::value(1.05f64); // the book's first neuron
+/// let y = Sigmoid::value(1.05f64); // the first neuron of Rashid's *Make Your Own Neural Network*
 /// assert!((y - 0.7408).abs() < 1e-4);
 /// assert!((Sigmoid::derivative(1.05, y) - y * (1.0 - y)).abs() < 1e-15);
 /// assert_eq!(Sigmoid::value(-1000.0f32), 0.0); // no NaN, no overflow

@@ -1,11 +1,11 @@
 use super::{ActivationInfo, ActivationKind, ElementWise};
 use crate::Scalar;
 
-/// The threshold perceptron of the seed articles: `f(x) = 1` if `x ≥ 0`, else `0`.
+/// The threshold perceptron: `f(x) = 1` if `x ≥ 0`, else `0`.
 ///
 /// **Inference only.** Its derivative is 0 everywhere except at 0, where it does not exist, so
 /// back-propagation through it multiplies every upstream gradient by 0 and no weight before it
-/// ever changes. That is why the articles move on to the sigmoid, a smooth step. `derivative`
+/// ever changes. That is why tutorials move on to the sigmoid, a smooth step. `derivative`
 /// returns 0 and [`Activation::TRAINABLE`](super::Activation::TRAINABLE) is `false`, so the
 /// training functions reject networks that contain it.
 ///

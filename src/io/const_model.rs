@@ -60,10 +60,14 @@ impl<T: Scalar, const N: usize, const M: usize> Encoded for [[T; N]; M] {
     const ENCODED_BYTES: usize = N * M * T::BYTES;
 }
 
+impl<T: Scalar, const N: usize, const M: usize, const K: usize> Encoded for [[[T; N]; M]; K] {
+    const ENCODED_BYTES: usize = N * M * K * T::BYTES;
+}
+
 /// A value decoded at compile time from the bytes of `B`, starting at `B::AT`.
 ///
-/// Implemented for arrays and matrices of `f32` and `f64`, for constnet's layers with inline
-/// weights, and by `network!` for every network. A layer of your own implements it by building
+/// Implemented for arrays, matrices and stacks of matrices of `f32` and `f64`, for constnet's
+/// layers with inline weights, and by `network!` for every network. A layer of your own implements it by building
 /// itself from its tensors' decoded arrays, in the order of [`Parameters::tensor`]; a scalar type
 /// of your own implements it for `[S; N]` and `[[S; N]; M]`.
 pub trait ConstDecode<B: ModelBytes>: Sized {
@@ -126,6 +130,26 @@ macro_rules! const_decode_float {
                         i += 1;
                     }
                     r += 1;
+                }
+                out
+            };
+        }
+
+        impl<B: ModelBytes, const N: usize, const M: usize, const K: usize> ConstDecode<B> for [[[$t; N]; M]; K] {
+            const DECODED: Self = {
+                let mut out = [[[0.0; N]; M]; K];
+                let mut k = 0;
+                while k < K {
+                    let mut r = 0;
+                    while r < M {
+                        let mut i = 0;
+                        while i < N {
+                            out[k][r][i] = $read(B::BYTES, B::AT + $n * ((k * M + r) * N + i));
+                            i += 1;
+                        }
+                        r += 1;
+                    }
+                    k += 1;
                 }
                 out
             };

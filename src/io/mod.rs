@@ -78,6 +78,10 @@
 //! - **Cleanup**: every failure removes the temporary. A process killed in the middle of a save
 //!   cannot; its temporary is removed by a later save of the same file once nothing has written
 //!   to it for ten minutes (a save that stalls that long fails cleanly and leaves the old file).
+//!
+//! # Other formats
+//! With the `safetensors` feature, `io::safetensors` reads and writes the tensor files of PyTorch
+//! and Keras; with `include-safetensors`, `include_safetensors!` compiles one into a `static`.
 
 mod const_model;
 mod error;
@@ -85,6 +89,9 @@ mod error;
 mod file;
 mod format;
 mod model;
+#[cfg(any(feature = "safetensors", feature = "include-safetensors"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "safetensors", feature = "include-safetensors"))))]
+pub mod safetensors;
 
 pub use const_model::{After, AfterLayer, ConstDecode, Encoded, ModelBytes, Payload, Skip, check_model_bytes};
 pub use error::{BufferTooSmall, LoadError};

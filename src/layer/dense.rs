@@ -144,6 +144,10 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> LayerShape for
 impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> for Dense<T, IN, OUT, A, S> {
     const PARAMS: usize = IN * OUT + OUT;
     const TENSORS: usize = 2;
+    const TENSOR_INFO: &'static [TensorInfo] = &[
+        TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) },
+        TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) },
+    ];
 
     fn zeroed() -> Self {
         Self { weights: S::matrix(T::ZERO), bias: S::vector(T::ZERO), activation: PhantomData }
@@ -175,13 +179,6 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A, S: Storage> Parameters<T> 
         let (w, b) = self.parts_mut();
         f(w.as_flattened_mut());
         f(&mut b[..]);
-    }
-    fn tensor_info(index: usize) -> TensorInfo {
-        if index == 0 {
-            TensorInfo { name: "weight", kind: TensorKind::Weights, shape: TensorShape::new(&[OUT, IN]) }
-        } else {
-            TensorInfo { name: "bias", kind: TensorKind::Bias, shape: TensorShape::new(&[OUT]) }
-        }
     }
 }
 

@@ -25,16 +25,34 @@
 //! [`network`](mod@crate::network); the example `examples/custom_layer.rs` builds, trains, checks and saves
 //! a network with a layer and an activation defined outside this crate.
 
+mod conv;
+mod conv_stream;
 mod dense;
 mod dense_math;
+mod dense_no_bias;
 mod dropout;
 pub mod fingerprint;
+mod gru;
+mod lstm;
+mod norm;
+mod pool;
+mod prelu;
+pub mod recurrent;
 mod storage;
 
+pub use conv::{Causal, Conv1d, Padding, Same, Valid};
+pub use conv_stream::{ConvHistory, StreamingConv1d};
 #[cfg(feature = "std")]
 pub use dense::HeapDense;
 pub use dense::{Dense, DenseTape};
+pub use dense_no_bias::DenseNoBias;
 pub use dropout::{Dropout, DropoutTape};
+pub use gru::{Gru, GruState, GruTape};
+pub use lstm::{Lstm, LstmState, LstmTape};
+pub use norm::{LayerNorm, LayerNormTape};
+pub use pool::{AvgPool1d, GlobalAvgPool1d, GlobalMaxPool1d, MaxPool1d, OutputTape};
+pub use prelu::PRelu;
+pub use recurrent::{AllSteps, Exact, Fast, GateMath, LastStep, Readout};
 #[cfg(feature = "std")]
 pub use storage::Heap;
 pub use storage::{Inline, Storage};
@@ -88,6 +106,15 @@ pub trait LayerShape {
     /// more). `network!` turns it into a compile error at the layer's declaration, prefixed by the
     /// layer's name.
     const INVALID: Option<&'static str> = None;
+    /// For a layer that reads its input as a sequence of time steps stored time-major
+    /// (`[[T; C]; LEN]` flattened to `[T; LEN·C]`, as [`Conv1d`] does): the channels `C` per time
+    /// step. `None` (the default) for a layer that sees a flat vector. Where both sides of a link
+    /// say, `network!` checks that they agree, so a convolution feeding 8 channels into a
+    /// pooling layer declared for 16 is a compile error even when the total widths happen to
+    /// match.
+    const INPUT_CHANNELS: Option<usize> = None;
+    /// The channels per time step of the output (see [`LayerShape::INPUT_CHANNELS`]).
+    const OUTPUT_CHANNELS: Option<usize> = None;
 }
 
 /// A layer mapping `[T; IN]` to `[T; OUT]`: inference, a recording forward pass for training, and

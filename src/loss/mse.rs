@@ -3,7 +3,7 @@ use crate::Scalar;
 
 /// Mean squared error: `L = (1/N)·Σᵢ (ŷᵢ − yᵢ)²`, `∂L/∂ŷᵢ = 2(ŷᵢ − yᵢ)/N`.
 ///
-/// With one output this is the tree-age article's loss: `ŷ = 6.25`, `y = 5` gives
+/// With one output this is the loss of the tree-age example in "Adventure of the Neurons": `ŷ = 6.25`, `y = 5` gives
 /// `L = 1.5625` and `∂L/∂ŷ = 2.5`.
 ///
 /// ```

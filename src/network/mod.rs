@@ -29,9 +29,11 @@
 //! ```
 
 pub mod chain;
+mod table;
 mod tape;
 
 pub use chain::{Chain, Last, Link};
+pub use table::{LayerTensors, TensorTable};
 
 use crate::layer::Layer;
 pub use tape::Tape;

@@ -1,7 +1,7 @@
 use super::{Optimizer, for_each};
 use crate::{Parameters, Scalar, optim::OptimError};
 
-/// Plain gradient descent, the seeds' rule: `w ← w − η·∂L/∂w`.
+/// Plain gradient descent: `w ← w − η·∂L/∂w`.
 ///
 /// ```
 /// use constnet::optim::{Optimizer, Sgd};
@@ -9,7 +9,7 @@ use crate::{Parameters, Scalar, optim::OptimError};
 /// let mut layer = Dense::<f64, 1, 1, Identity>::from_parts([[0.2]], [0.9]);
 /// let grads = Dense::from_parts([[6.25]], [1.25]);
 /// Sgd.step(&mut layer, &grads, &mut (), 0.05);
-/// assert!((layer.weights[0][0] + 0.1125).abs() < 1e-12); // the tree-age article's w1
+/// assert!((layer.weights[0][0] + 0.1125).abs() < 1e-12); // w1 of the tree-age example (README, "References")
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sgd;

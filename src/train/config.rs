@@ -3,7 +3,7 @@ use super::{Metric, TrainError, check_range};
 /// How many samples each optimizer step averages over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Batch {
-    /// One step per sample: stochastic gradient descent as in the seed articles.
+    /// One step per sample: stochastic gradient descent in its original form.
     Sample,
     /// One step per `n` samples (the last batch of an epoch may be smaller).
     Mini(usize),
@@ -23,7 +23,7 @@ impl Batch {
 }
 
 /// Stop when the mean training loss fell by less than `min_decrease` per epoch, averaged over
-/// the last `window` epochs (the seed article's rule, with threshold 0.05 in its example).
+/// the last `window` epochs (the rule of "Adventure of the Neurons", with threshold 0.05 in its example).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Plateau {
     /// Epochs to average over, `1..=MAX_PLATEAU_WINDOW`.

@@ -56,7 +56,8 @@ pub enum TrainError {
         /// Number of classes (the network's output width).
         classes: usize,
     },
-    /// The network contains a layer that back-propagation cannot train (a `Step` activation).
+    /// The network contains a layer that back-propagation cannot train (a `Step` activation, or
+    /// a streaming layer such as `StreamingConv1d`, which is trained in its windowed form).
     Untrainable,
     /// Early stopping needs a validation set.
     EarlyStoppingWithoutValidation,
@@ -134,7 +135,10 @@ impl fmt::Display for TrainError {
                 write!(f, "{set} sample {sample} has class {class}: expected a class index below {classes}")
             }
             TrainError::Untrainable => {
-                write!(f, "the network contains a Step activation, whose derivative is zero: use Sigmoid to train it")
+                write!(
+                    f,
+                    "the network contains a layer back-propagation cannot train: a Step activation (its derivative is zero: use Sigmoid to train it) or a streaming layer (train its windowed form, e.g. Conv1d with Causal padding)"
+                )
             }
             TrainError::EarlyStoppingWithoutValidation => {
                 write!(f, "early stopping watches the validation loss: pass a validation set")

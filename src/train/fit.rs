@@ -263,7 +263,7 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     }
 }
 
-/// The seed article's rule: the mean decrease of the epoch loss over the last `window` epochs.
+/// The plateau rule of "Adventure of the Neurons": the mean decrease of the epoch loss over the last `window` epochs.
 fn plateaued(history: &[f64; MAX_PLATEAU_WINDOW + 1], epoch: usize, rule: Plateau) -> bool {
     if epoch <= rule.window {
         return false;

@@ -38,7 +38,7 @@
 //!
 //! network! { struct TreeAge<f64> { hidden: Dense<2, 2, Identity>, output: Dense<2, 1, Identity> } }
 //!
-//! // The tree-age article: one SGD step with learning rate 0.05 on MSE.
+//! // The tree-age example of "Adventure of the Neurons": one SGD step, rate 0.05, on MSE.
 //! let mut net = TreeAge::from_layers(
 //!     Dense::from_parts([[0.2, 0.6], [0.9, 0.4]], [0.9, 0.7]),
 //!     Dense::from_parts([[0.5, 0.3]], [0.8]),

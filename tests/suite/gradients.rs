@@ -148,7 +148,7 @@ network! {
 
 /// Whole-network back-propagation against central differences of the loss in every parameter.
 /// Dropout's mask is fixed by re-seeding the rng for every evaluation.
-fn check_network<N, L, const IN: usize, const OUT: usize>(seed: u64, loss: L, target: L::Target)
+pub(crate) fn check_network<N, L, const IN: usize, const OUT: usize>(seed: u64, loss: L, target: L::Target)
 where
     N: Network<f64, IN, OUT>,
     L: Loss<f64, OUT>,

@@ -8,15 +8,22 @@
 mod common;
 
 mod activations;
+mod activations_more;
 mod batched;
+mod conv;
 mod data;
 mod fast_paths;
 mod fixed;
 mod gradients;
 mod int8;
 mod io;
+mod layers_more;
 #[cfg(feature = "std")]
 mod model_file;
 mod network;
+mod recurrent;
+#[cfg(feature = "safetensors")]
+mod safetensors;
 mod seeds;
+mod torch_reference;
 mod training;

@@ -219,7 +219,7 @@ fn the_tape_records_every_layer() {
 }
 
 network! {
-    /// Dropout between dense layers (the seed's MNIST example uses 0.2).
+    /// Dropout between dense layers (the MNIST example of "Neural Network Back-propagation Explained" uses 0.2).
     struct WithDropout<f32> {
         hidden: Dense<4, 8, Relu>,
         drop: Dropout<8, 0.2>,

@@ -1,4 +1,4 @@
-//! The numbers of the seed articles (`shared/reference/worked-examples.md`), computed by
+//! The worked examples of the tutorials in the README's "References", computed by
 //! networks declared with `network!`.
 
 use constnet::prelude::*;
@@ -21,7 +21,7 @@ network! {
 }
 
 network! {
-    /// Seed 001: the book's three-layer 3-3-3 sigmoid network without biases.
+    /// *Make Your Own Neural Network*: the three-layer 3-3-3 sigmoid network without biases.
     struct Book333<f64> {
         hidden: Dense<3, 3, Sigmoid>,
         output: Dense<3, 3, Sigmoid>,

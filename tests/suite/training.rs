@@ -1,4 +1,4 @@
-//! Training: the seed's worked step, optimizers and schedules against hand-computed values,
+//! Training: the tree-age worked step, optimizers and schedules against hand-computed values,
 //! stopping rules, typed errors, determinism, and convergence on the seed problems.
 
 use crate::common::{Circles, rng};

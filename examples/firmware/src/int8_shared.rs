@@ -1,37 +1,52 @@
-//! What the int8 and fixed-point programs and their host check (`tests/firmware_int8.rs`) both
-//! compute, compiled from this one file on both sides: the int8 circles classifier decoded at
-//! compile time, the points it classifies already quantized, and the XOR training run generic
-//! over the scalar (`Q16` on the device without an FPU, and `f32` in software floats for
-//! comparison). Only `constnet` and `core` are used here; the includer provides `shared`.
+//! What the int8 and fixed-point programs, their host check (`tests/firmware_int8.rs`) and
+//! `tools/firmware-weights` all compute, compiled from this one file on every side: the int8
+//! quantization of the circles classifier, the points it classifies already quantized, and the
+//! XOR training run generic over the scalar (`Q16` on the device without an FPU, and `f32` in
+//! software floats for comparison). Only `constnet` and `core` are used here; the includer
+//! provides `shared`.
 
 use crate::shared::Circles;
-use constnet::int8::{QParams, Quantized};
+use constnet::int8::{QParams, QuantizeError, Quantized};
 use constnet::loss::BinaryCrossEntropy;
 use constnet::optim::{Adam, Schedule};
 use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 use constnet::train::{TrainError, Trainer};
 
-/// The circles classifier of `circles.cnet`, quantized to int8 on the host
-/// (`tests/firmware_int8.rs`) and decoded by the compiler: a `const`, so that the quantized
-/// points below are computed from its input quantization at compile time too.
-pub const CIRCLES_Q8: Quantized<Circles> =
-    constnet::include_model!(Quantized<Circles>, include_bytes!("../circles.q8"));
+/// Where `tools/firmware-weights` writes [`quantize_circles`]'s network, relative to the
+/// repository root; the firmware decodes it at compile time.
+pub const CIRCLES_Q8_FILE: &str = "examples/firmware/circles.q8";
 
-/// The points of `shared::POINTS` in the int8 network's input quantization, computed by the
-/// compiler, so the device does no floating-point arithmetic at all.
-pub const POINTS_Q8: [[i8; 2]; 12] = {
+/// The circles classifier quantized to int8 (what `circles.q8` holds): calibrated on the first
+/// 320 points of its own training data (`circles(400, factor 0.5, noise 0.1)` from seed 3, as
+/// in [`train_circles`](crate::shared::train_circles)).
+///
+/// # Errors
+/// Whatever [`Quantized::quantize`] reports.
+pub fn quantize_circles(net: &Circles) -> Result<Quantized<Circles>, QuantizeError> {
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(3);
+    let mut inputs = [[0.0f32; 2]; 400];
+    let mut targets = [[0.0f32; 1]; 400];
+    // Cannot fail: the factor is in (0, 1) and the noise is finite and non-negative.
+    if constnet::data::circles(&mut inputs, &mut targets, 0.5, 0.1, &mut rng).is_err() {
+        unreachable!("valid circles settings")
+    }
+    Quantized::quantize(net, &inputs[..320])
+}
+
+/// The points of [`POINTS`](crate::shared::POINTS) in the int8 input quantization `input`, in
+/// `const` context: the firmware computes them at compile time, so the device does no
+/// floating-point arithmetic at all.
+pub const fn points_q8(input: QParams) -> [[i8; 2]; 12] {
     let mut out = [[0i8; 2]; 12];
     let mut i = 0;
     while i < 12 {
-        out[i] = [
-            quantize(crate::shared::POINTS[i].0[0], CIRCLES_Q8.input),
-            quantize(crate::shared::POINTS[i].0[1], CIRCLES_Q8.input),
-        ];
+        let x = crate::shared::POINTS[i].0;
+        out[i] = [quantize(x[0], input), quantize(x[1], input)];
         i += 1;
     }
     out
-};
+}
 
 /// [`QParams::quantize`] in `const` context: `round(x / scale) + zero_point`, half away from
 /// zero, saturated.

@@ -13,7 +13,8 @@ use constnet::train::{
 };
 
 network! {
-    /// The circles classifier of the seed articles: a point in the plane → P(inner circle).
+    /// The circles classifier of "Deep Dive into Math Behind Deep Networks": a point in the plane →
+    /// P(inner circle).
     pub struct Circles<f32> {
         hidden1: Dense<2, 4, Relu>,
         hidden2: Dense<4, 6, Relu>,

@@ -7,7 +7,7 @@ use constnet::prelude::*;
 use constnet::rand::{SeedableRng, rngs::Xoshiro128PlusPlus};
 
 network! {
-    /// The seed's 2-4-1 network.
+    /// The 2-4-1 network of "The Simple Math behind Neural Networks".
     struct Xor<f32> {
         hidden: Dense<2, 4, Tanh>,
         output: Dense<4, 1, Sigmoid>,

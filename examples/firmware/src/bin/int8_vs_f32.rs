@@ -5,17 +5,8 @@
 #![no_main]
 
 use constnet_firmware::shared::POINTS;
-use constnet_firmware::{CIRCLES, TARGET, clock, constnet_infer};
+use constnet_firmware::{CIRCLES, CIRCLES_INT8, POINTS_Q8, TARGET, clock, constnet_infer, constnet_infer_int8};
 use semihosting::{println, process};
-
-#[path = "../int8_shared.rs"]
-#[allow(dead_code)]
-mod int8_shared;
-use constnet_firmware::shared;
-
-use int8_shared::{CIRCLES_Q8, POINTS_Q8};
-
-static CIRCLES_INT8: constnet::int8::Quantized<shared::Circles> = CIRCLES_Q8;
 
 #[cortex_m_rt::entry]
 fn main() -> ! {
@@ -45,6 +36,6 @@ fn run_f32() -> ([f32; 12], u64) {
 #[inline(never)]
 fn run_int8() -> ([i8; 12], u64) {
     let start = clock::ticks();
-    let out = POINTS_Q8.map(|x| core::hint::black_box(&CIRCLES_INT8).forward_int8(&x)[0]);
+    let out = POINTS_Q8.map(|x| constnet_infer_int8(core::hint::black_box(&CIRCLES_INT8), &x)[0]);
     (out, clock::ticks() - start)
 }

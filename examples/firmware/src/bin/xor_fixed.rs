@@ -7,15 +7,9 @@
 
 use constnet::Parameters;
 use constnet::fixed::Q16;
+use constnet_firmware::int8_shared::{XorRun, train_xor};
 use constnet_firmware::{TARGET, clock, stack};
 use semihosting::{print, println, process};
-
-#[path = "../int8_shared.rs"]
-#[allow(dead_code)]
-mod int8_shared;
-use constnet_firmware::shared;
-
-use int8_shared::{XorRun, train_xor};
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

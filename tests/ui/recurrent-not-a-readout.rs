@@ -1,0 +1,10 @@
+use constnet::prelude::*;
+
+network! {
+    pub struct Seq<f32> {
+        gru: Gru<2, 8, 10, Tanh>,
+        out: Dense<8, 1, Sigmoid>,
+    }
+}
+
+fn main() {}

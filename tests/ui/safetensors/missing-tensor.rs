@@ -1,0 +1,18 @@
+// A layer the file has no tensors for.
+use constnet::prelude::*;
+
+network! {
+    pub struct Circles<f32> {
+        hidden1: Dense<2, 4, Relu>,
+        hidden2: Dense<4, 6, Relu>,
+        hidden3: Dense<6, 6, Relu>,
+        penultimate: Dense<6, 4, Relu>,
+        output: Dense<4, 1, Sigmoid>,
+    }
+}
+
+static NET: Circles = include_safetensors!(Circles, "../../fixtures/safetensors/circles.safetensors");
+
+fn main() {
+    let _ = NET.forward(&[0.0, 1.0]);
+}
