@@ -170,6 +170,24 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
+/// `--config` arguments that remap the checkout's and cargo's absolute paths in the firmware
+/// (panic locations) to fixed names. Without them the sizes and instruction counts the README
+/// reports depend on where the repository is cloned: a longer path moved the GRU program's code
+/// by 12 bytes and its step by 4 instructions.
+pub fn path_independent() -> [String; 2] {
+    let mut remaps = vec![(PathBuf::from(env!("CARGO_MANIFEST_DIR")), "/constnet")];
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    remaps.extend(cargo_home.map(|home| (home, "/cargo")));
+    let flags: Vec<String> =
+        remaps.iter().map(|(from, to)| format!("'--remap-path-prefix={}={to}'", from.display())).collect();
+    [
+        "--config".into(),
+        format!("target.'cfg(all(target_arch = \"arm\", target_os = \"none\"))'.rustflags = [{}]", flags.join(", ")),
+    ]
+}
+
 /// `cargo build --release --target …` of the firmware (all its programs), once per target and
 /// test binary; returns the directory of the ELF files.
 pub fn build(target: &str) -> PathBuf {
@@ -181,7 +199,11 @@ pub fn build(target: &str) -> PathBuf {
     }
     let dir = firmware_dir();
     let started = Instant::now();
-    let out = cargo_in(&dir).args(["build", "--release", "--target", target]).output().expect("run cargo");
+    let out = cargo_in(&dir)
+        .args(["build", "--release", "--target", target])
+        .args(path_independent())
+        .output()
+        .expect("run cargo");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
