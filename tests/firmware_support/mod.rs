@@ -170,12 +170,31 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
+/// The checkout under a fixed name: a symbolic link in the temporary directory, replaced if it
+/// points elsewhere. Cargo mixes the absolute path of a path dependency outside the building
+/// workspace (constnet, for the firmware) into that crate's `-C metadata`, hence into its symbol
+/// hashes, and with them LLVM's link-time inlining order changes: the GRU program's code
+/// measured 12 bytes and 4 instructions per step apart in two clones of the same commit. Built
+/// through this link, every clone builds the same bytes. Two different checkouts building
+/// firmware at the same moment on one machine would race for the link.
+pub fn fixed_checkout_path() -> PathBuf {
+    let link = std::env::temp_dir().join("constnet-firmware-checkout");
+    let root = root();
+    if std::fs::read_link(&link).ok().as_deref() != Some(root) {
+        let staged = std::env::temp_dir().join(format!("constnet-firmware-checkout.{}", std::process::id()));
+        let _ = std::fs::remove_file(&staged);
+        std::os::unix::fs::symlink(root, &staged).expect("create a symbolic link in the temporary directory");
+        std::fs::rename(&staged, &link).expect("move the symbolic link into place");
+    }
+    link
+}
+
 /// `--config` arguments that remap the checkout's and cargo's absolute paths in the firmware
 /// (panic locations) to fixed names. Without them the sizes and instruction counts the README
 /// reports depend on where the repository is cloned: a longer path moved the GRU program's code
 /// by 12 bytes and its step by 4 instructions.
 pub fn path_independent() -> [String; 2] {
-    let mut remaps = vec![(PathBuf::from(env!("CARGO_MANIFEST_DIR")), "/constnet")];
+    let mut remaps = vec![(fixed_checkout_path(), "/constnet"), (root().to_path_buf(), "/constnet")];
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
@@ -199,8 +218,10 @@ pub fn build(target: &str) -> PathBuf {
     }
     let dir = firmware_dir();
     let started = Instant::now();
+    let manifest = fixed_checkout_path().join("examples/firmware/Cargo.toml");
     let out = cargo_in(&dir)
-        .args(["build", "--release", "--target", target])
+        .args(["build", "--release", "--target", target, "--manifest-path"])
+        .arg(&manifest)
         .args(path_independent())
         .output()
         .expect("run cargo");
