@@ -74,6 +74,16 @@ pub enum DataError {
         /// The scalar type it does not fit, e.g. `"f32"`.
         scalar: &'static str,
     },
+    /// A feature whose values span more than the scalar type can represent as a difference, so
+    /// a fitted scaler would produce infinite statistics or infinite scaled values.
+    RangeTooLarge {
+        /// Index of the feature.
+        feature: usize,
+        /// The smallest value of the feature.
+        min: f64,
+        /// The largest value of the feature.
+        max: f64,
+    },
     /// A class label that the network has no output for.
     LabelOutOfRange {
         /// Index of the sample.
@@ -117,6 +127,11 @@ impl fmt::Display for DataError {
                 f,
                 "feature {feature} of sample {sample} is {value:e}, which is infinite as {scalar}: expected a value \
                  within {scalar}'s finite range"
+            ),
+            DataError::RangeTooLarge { feature, min, max } => write!(
+                f,
+                "feature {feature} spans [{min:e}, {max:e}], too wide to scale without overflow: expected values \
+                 whose differences are finite (divide the feature by a constant first)"
             ),
             DataError::LabelOutOfRange { sample, label, classes } => {
                 write!(f, "label {label} of sample {sample} is out of range: expected a class index below {classes}")

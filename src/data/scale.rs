@@ -58,7 +58,9 @@ impl<T: Scalar, const N: usize> MinMaxScaler<T, N> {
     /// `[0.01, 0.99]` (change it with [`MinMaxScaler::with_range`]).
     ///
     /// # Errors
-    /// [`DataError::Empty`] for no samples, [`DataError::NonFinite`] for a NaN or infinite value.
+    /// [`DataError::Empty`] for no samples, [`DataError::NonFinite`] for a NaN or infinite value,
+    /// [`DataError::RangeTooLarge`] for a feature whose `max − min` overflows `T` (its scaled
+    /// values would be NaN).
     pub fn fit(samples: &[[T; N]]) -> Result<Self, DataError> {
         let first = samples.first().ok_or(DataError::Empty)?;
         check_finite(samples)?;
@@ -69,6 +71,7 @@ impl<T: Scalar, const N: usize> MinMaxScaler<T, N> {
                 *hi = Scalar::max(*hi, x);
             }
         }
+        check_span(&min, &max, |i| (max[i] - min[i]).is_finite())?;
         Ok(Self::from_parts(min, max, T::from_f64(Self::DEFAULT_LOW), T::from_f64(Self::DEFAULT_HIGH)))
     }
 
@@ -159,10 +162,30 @@ impl<T: Scalar, const N: usize> Standardizer<T, N> {
     /// two passes). A feature whose values are all equal gets `std = 0` exactly.
     ///
     /// # Errors
-    /// [`DataError::Empty`] for no samples, [`DataError::NonFinite`] for a NaN or infinite value.
+    /// [`DataError::Empty`] for no samples, [`DataError::NonFinite`] for a NaN or infinite value,
+    /// [`DataError::RangeTooLarge`] for a feature whose extreme values would standardise to an
+    /// infinity (`x − mean` overflowing `T`). Sums that would overflow `f64` are computed on the
+    /// values divided by their largest magnitude, so finite data always gets finite statistics.
     pub fn fit(samples: &[[T; N]]) -> Result<Self, DataError> {
         let first = samples.first().ok_or(DataError::Empty)?;
         check_finite(samples)?;
+        let stats = Self::statistics(samples, first);
+        let (mut min, mut max) = (*first, *first);
+        for sample in samples {
+            for ((lo, hi), &x) in min.iter_mut().zip(max.iter_mut()).zip(sample) {
+                *lo = Scalar::min(*lo, x);
+                *hi = Scalar::max(*hi, x);
+            }
+        }
+        check_span(&min, &max, |i| {
+            let (m, s) = (stats.mean[i], stats.std[i]);
+            [m, s, max[i] - m, min[i] - m].iter().all(|v| v.is_finite())
+        })?;
+        Ok(stats)
+    }
+
+    /// Mean and population standard deviation, in `f64`, two passes.
+    fn statistics(samples: &[[T; N]], first: &[T; N]) -> Self {
         let n = samples.len() as f64;
         let mut mean = [T::ZERO; N];
         let mut std = [T::ZERO; N];
@@ -172,12 +195,20 @@ impl<T: Scalar, const N: usize> Standardizer<T, N> {
                 mean[i] = first[i];
                 continue;
             }
-            let m = samples.iter().map(|s| s[i].to_f64()).sum::<f64>() / n;
-            let var = samples.iter().map(|s| (s[i].to_f64() - m) * (s[i].to_f64() - m)).sum::<f64>() / n;
+            let (m, sd) = mean_and_std(samples.iter().map(|s| s[i].to_f64()), n);
+            let (m, sd) = if m.is_finite() && sd.is_finite() {
+                (m, sd)
+            } else {
+                // Sums that overflow f64: the same computation on values divided by the largest
+                // magnitude, scaled back (only here, so ordinary data keeps its exact results).
+                let scale = samples.iter().fold(0.0f64, |a, s| a.max(s[i].to_f64().abs()));
+                let (m, sd) = mean_and_std(samples.iter().map(|s| s[i].to_f64() / scale), n);
+                (m * scale, sd * scale)
+            };
             mean[i] = T::from_f64(m);
-            std[i] = T::from_f64(num_traits::Float::sqrt(var));
+            std[i] = T::from_f64(sd);
         }
-        Ok(Self::from_parts(mean, std))
+        Self::from_parts(mean, std)
     }
 
     /// The divisor of feature `i`: its standard deviation, or 1 if that is 0.
@@ -225,4 +256,25 @@ fn check_finite<T: Scalar, const N: usize>(samples: &[[T; N]]) -> Result<(), Dat
         }
     }
     Ok(())
+}
+
+/// [`DataError::RangeTooLarge`] for the first feature that is not `fits`.
+fn check_span<T: Scalar, const N: usize>(
+    min: &[T; N],
+    max: &[T; N],
+    fits: impl Fn(usize) -> bool,
+) -> Result<(), DataError> {
+    match (0..N).find(|&i| !fits(i)) {
+        Some(feature) => {
+            Err(DataError::RangeTooLarge { feature, min: min[feature].to_f64(), max: max[feature].to_f64() })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Mean and population standard deviation of `values` (`n` of them, two passes).
+fn mean_and_std(values: impl Iterator<Item = f64> + Clone, n: f64) -> (f64, f64) {
+    let m = values.clone().sum::<f64>() / n;
+    let var = values.map(|x| (x - m) * (x - m)).sum::<f64>() / n;
+    (m, num_traits::Float::sqrt(var))
 }

@@ -367,6 +367,36 @@ fn scalers_reject_empty_and_non_finite_data() {
     assert_eq!(Standardizer::fit(&bad[2..]), Err(DataError::NonFinite { sample: 0, feature: 0 }));
 }
 
+/// Finite data whose spread overflows the scalar: before, both scalers returned `Ok` with
+/// infinite statistics (and scaled `f64::MAX` to NaN).
+#[test]
+fn scalers_refuse_ranges_that_overflow_and_standardize_huge_values() {
+    let wide = [[1.0, f64::MAX], [2.0, -f64::MAX], [3.0, 0.0]];
+    let expected = DataError::RangeTooLarge { feature: 1, min: -f64::MAX, max: f64::MAX };
+    assert_eq!(MinMaxScaler::fit(&wide), Err(expected));
+    let message = expected.to_string();
+    assert!(message.contains("feature 1") && message.contains("divide the feature"), "{message}");
+    // The standardizer's sums would overflow f64; its statistics are still finite and exact
+    // enough: mean 0, std √(2/3)·MAX.
+    let s = Standardizer::fit(&wide).expect("finite statistics");
+    let expected_std = (2.0f64 / 3.0).sqrt() * f64::MAX;
+    assert_eq!(s, Standardizer::from_parts([2.0, 0.0], [(2.0f64 / 3.0).sqrt(), expected_std]));
+    for x in &wide {
+        let z = s.transform_one(x);
+        assert!(z.iter().all(|v| v.is_finite()), "{z:?}");
+    }
+    // Large but representable spreads still work for both.
+    let ok = [[f64::MAX / 4.0], [-f64::MAX / 4.0]];
+    assert!(MinMaxScaler::fit(&ok).unwrap().transform_one(&[f64::MAX / 4.0])[0].is_finite());
+    assert_eq!(Standardizer::fit(&ok).unwrap(), Standardizer::from_parts([0.0], [f64::MAX / 4.0]));
+    // f32: the statistics (in f64) fit, but x − mean of the extreme value does not fit f32.
+    let skewed = [[3e38f32], [3e38], [3e38], [-3e38]];
+    assert!(matches!(Standardizer::fit(&skewed), Err(DataError::RangeTooLarge { feature: 0, .. })));
+    assert!(matches!(MinMaxScaler::fit(&skewed), Err(DataError::RangeTooLarge { feature: 0, .. })));
+    // Ordinary data keeps its exact statistics (the rescaled path runs only on overflow).
+    assert_eq!(Standardizer::fit(&[[1.0f32], [3.0]]).unwrap(), Standardizer::from_parts([2.0], [1.0]));
+}
+
 // ---------------------------------------------------------------- splitting
 
 #[test]
