@@ -329,53 +329,40 @@ fn fit_epoch(c: &mut Criterion) {
 /// mnist-shaped 784-128-10 network with its first layer on the heap (1024 samples). Every
 /// measured epoch starts from the same weights (see `Cycle`).
 fn batch_train(c: &mut Criterion) {
-    use constnet::train::Batch;
     use constnet_benches::report::BATCH_TRAIN_SAMPLES;
     let mut g = c.benchmark_group("batch_train");
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(11);
-    let mini = FitConfig { shuffle: false, ..FitConfig::new(1) }.batch(Batch::Mini(32));
-    let sample = FitConfig { shuffle: false, ..FitConfig::new(1) };
 
     let (mut xs, mut ts) = digits_data(BATCH_TRAIN_SAMPLES[0].1, 6);
-    let n = xs.len() as u64;
-    let start: Digits = weights();
-    let mut net = start.clone();
-    let mut per_sample = net.clone();
-    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
-    let mut trainer2 = trainer.clone();
-    harness::per_call(&mut g, "constnet", "digits", n, || {
-        net.clone_from(&start);
-        trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &mini, &mut rng, |_| Control::Continue).expect("fit")
-    });
-    harness::per_call(&mut g, "constnet-sample", "digits", n, || {
-        per_sample.clone_from(&start);
-        trainer2
-            .fit(&mut per_sample, FitData::new(&mut xs, &mut ts), &sample, &mut rng, |_| Control::Continue)
-            .expect("fit")
-    });
+    mini_batch_and_per_sample::<Digits, 64>(&mut g, "digits", &mut xs, &mut ts, &mut rng);
 
-    let xs784 = inputs::<784>(BATCH_TRAIN_SAMPLES[1].1, 0.0, 1.0, 12);
-    let (mut xs784, mut ts784): (Vec<[f32; 784]>, Vec<usize>) =
-        (xs784, (0..BATCH_TRAIN_SAMPLES[1].1).map(|k| k % 10).collect());
-    let n = xs784.len() as u64;
-    let start: MnistTrain = weights();
-    let mut net = start.clone();
-    let mut per_sample = net.clone();
-    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
-    let mut trainer2 = trainer.clone();
-    harness::per_call(&mut g, "constnet", "mnist", n, || {
-        net.clone_from(&start);
-        trainer
-            .fit(&mut net, FitData::new(&mut xs784, &mut ts784), &mini, &mut rng, |_| Control::Continue)
-            .expect("fit")
-    });
-    harness::per_call(&mut g, "constnet-sample", "mnist", n, || {
-        per_sample.clone_from(&start);
-        trainer2
-            .fit(&mut per_sample, FitData::new(&mut xs784, &mut ts784), &sample, &mut rng, |_| Control::Continue)
-            .expect("fit")
-    });
+    let mut xs784 = inputs::<784>(BATCH_TRAIN_SAMPLES[1].1, 0.0, 1.0, 12);
+    let mut ts784: Vec<usize> = (0..BATCH_TRAIN_SAMPLES[1].1).map(|k| k % 10).collect();
+    mini_batch_and_per_sample::<MnistTrain, 784>(&mut g, "mnist", &mut xs784, &mut ts784, &mut rng);
     g.finish();
+}
+
+/// One `Batch::Mini(32)` epoch (`constnet`) and one per-sample epoch (`constnet-sample`) of SGD
+/// on a 10-class network, each from the same starting weights.
+fn mini_batch_and_per_sample<N: constnet::Network<f32, IN, 10> + Clone, const IN: usize>(
+    g: &mut harness::Group<'_>,
+    id: &str,
+    xs: &mut [[f32; IN]],
+    ts: &mut [usize],
+    rng: &mut Xoshiro128PlusPlus,
+) {
+    use constnet::train::Batch;
+    let n = xs.len() as u64;
+    let start: N = weights();
+    for (implementation, batch) in [("constnet", Batch::Mini(32)), ("constnet-sample", Batch::Sample)] {
+        let config = FitConfig { shuffle: false, ..FitConfig::new(1) }.batch(batch);
+        let mut net = start.clone();
+        let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(LR)).expect("valid");
+        harness::per_call(g, implementation, id, n, || {
+            net.clone_from(&start);
+            trainer.fit(&mut net, FitData::new(xs, ts), &config, rng, |_| Control::Continue).expect("fit")
+        });
+    }
 }
 
 criterion_group! {
