@@ -122,13 +122,7 @@ pub(crate) fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
     outputs: &mut [[T; OUT]],
     mut block: impl FnMut(&[[T; BLOCK]; IN]) -> [[T; BLOCK]; OUT],
 ) {
-    assert_eq!(
-        inputs.len(),
-        outputs.len(),
-        "forward_batch: {} inputs but {} output slots",
-        inputs.len(),
-        outputs.len()
-    );
+    check_lengths(inputs, outputs);
     let mut x = [[T::ZERO; BLOCK]; IN];
     for (xs, ys) in inputs.chunks(BLOCK).zip(outputs.chunks_mut(BLOCK)) {
         match <&[[T; IN]; BLOCK]>::try_from(xs) {
