@@ -1,9 +1,6 @@
 use super::fingerprint::Fingerprint;
 use super::recurrent::{self as rec, Exact, GateMath, LastStep, Readout};
-use super::{LayerShape, OutputLayer};
-use crate::io::{ConstDecode, ModelBytes};
-use crate::{Identity, Init, Layer, Parameters, Scalar, TensorInfo};
-use core::fmt;
+use crate::{Init, Layer, Scalar};
 use core::marker::PhantomData;
 use rand::Rng;
 
@@ -25,7 +22,7 @@ use rand::Rng;
 /// included). The weights are PyTorch's tensors, in its order and layout: `weight_ih` is
 /// `[W_ir; W_iz; W_in]`, `weight_hh` is `[W_hr; W_hz; W_hn]`, and the biases likewise, so a
 /// state dict's `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0` copy in and out
-/// unchanged (they are tensors 0 to 3, see [`Parameters`]).
+/// unchanged (they are tensors 0 to 3, see [`Parameters`](crate::Parameters)).
 ///
 /// # Two ways to run it
 /// - **Over a window**, in a network: `gru: Gru<IN, HIDDEN, STEPS>` takes the sequence
@@ -157,31 +154,13 @@ struct Step<T, const H: usize> {
     h: [T; H],
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Gru<T, IN, HIDDEN, STEPS, R, F> {
-    /// A layer from PyTorch's four tensors, gate by gate (`r, z, n`); usable in `const` and
-    /// `static` items.
-    pub const fn from_parts(
-        weight_ih: [[[T; IN]; HIDDEN]; 3],
-        weight_hh: [[[T; HIDDEN]; HIDDEN]; 3],
-        bias_ih: [[T; HIDDEN]; 3],
-        bias_hh: [[T; HIDDEN]; 3],
-    ) -> Self {
-        Self { weight_ih, weight_hh, bias_ih, bias_hh, readout: PhantomData }
-    }
-}
+// `from_parts`, `with_steps`, `LayerShape`, `Parameters`, `OutputLayer`, `ConstDecode`, `Clone`,
+// `PartialEq` and `Debug`.
+rec::shared_impls!(Gru, 3, "`r, z, n`");
 
 impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F: GateMath>
     Gru<T, IN, HIDDEN, STEPS, R, F>
 {
-    /// The same weights in a layer over `S` steps with readout `R2` and gate functions `F2`
-    /// (usually inferred from where the result goes): e.g. a layer trained on windows,
-    /// `Gru<IN, HIDDEN, 20>`, as the streaming `Gru<IN, HIDDEN>` (`S = 1`), or as
-    /// `Gru<IN, HIDDEN, 1, LastStep, Fast>` to deploy with the fast gates.
-    #[must_use]
-    pub const fn with_steps<const S: usize, R2, F2>(&self) -> Gru<T, IN, HIDDEN, S, R2, F2> {
-        Gru::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-    }
-
     /// One time step: `h ← GRU(x, h)`, returning the new `h`. The cell itself, whatever `STEPS`.
     #[inline]
     pub fn step(&self, state: &mut GruState<T, HIDDEN>, x: &[T; IN]) -> [T; HIDDEN] {
@@ -277,56 +256,6 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F: 
     }
 }
 
-impl<T, const IN: usize, const HIDDEN: usize, const STEPS: usize, R: Readout, F> LayerShape
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    const INPUTS: usize = STEPS * IN;
-    const OUTPUTS: usize = rec::outputs::<R>(STEPS, HIDDEN);
-    const INVALID: Option<&'static str> = rec::check_widths(IN, HIDDEN, STEPS);
-    const INPUT_CHANNELS: Option<usize> = Some(IN);
-    const OUTPUT_CHANNELS: Option<usize> = if R::ALL_STEPS { Some(HIDDEN) } else { None };
-}
-
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Parameters<T>
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    const PARAMS: usize = 3 * HIDDEN * (IN + HIDDEN + 2);
-    const TENSORS: usize = 4;
-
-    fn zeroed() -> Self {
-        let zero = T::ZERO;
-        Self::from_parts(
-            [[[zero; IN]; HIDDEN]; 3],
-            [[[zero; HIDDEN]; HIDDEN]; 3],
-            [[zero; HIDDEN]; 3],
-            [[zero; HIDDEN]; 3],
-        )
-    }
-    #[inline]
-    fn tensor(&self, index: usize) -> &[T] {
-        match index {
-            0 => self.weight_ih.as_flattened().as_flattened(),
-            1 => self.weight_hh.as_flattened().as_flattened(),
-            2 => self.bias_ih.as_flattened(),
-            3 => self.bias_hh.as_flattened(),
-            _ => &[],
-        }
-    }
-    #[inline]
-    fn tensor_mut(&mut self, index: usize) -> &mut [T] {
-        match index {
-            0 => self.weight_ih.as_flattened_mut().as_flattened_mut(),
-            1 => self.weight_hh.as_flattened_mut().as_flattened_mut(),
-            2 => self.bias_ih.as_flattened_mut(),
-            3 => self.bias_hh.as_flattened_mut(),
-            _ => &mut [],
-        }
-    }
-    fn tensor_info(index: usize) -> TensorInfo {
-        rec::tensor_info(index, 3, IN, HIDDEN)
-    }
-}
-
 impl<
     T: Scalar,
     const IN: usize,
@@ -387,80 +316,5 @@ impl<
 
     fn add_gradient(&self, x: &[T; X], tape: &Self::Tape, signal: &[T; Y], grads: &mut Self) {
         self.backward(x, tape, signal, None, Some(grads));
-    }
-}
-
-/// A GRU can end a network: its output is its own "pre-activation" ([`Identity`]), so a loss
-/// such as MSE on the hidden state starts back-propagation from `∂L/∂h`.
-impl<
-    T: Scalar,
-    const IN: usize,
-    const HIDDEN: usize,
-    const STEPS: usize,
-    R: Readout,
-    F: GateMath,
-    const X: usize,
-    const Y: usize,
-> OutputLayer<T, X, Y> for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    type Activation = Identity;
-
-    #[inline(always)]
-    fn pre_activation(tape: &Self::Tape) -> &[T; Y] {
-        rec::readout::<T, R, HIDDEN, STEPS, Y>(&tape.h)
-    }
-}
-
-/// Decoded at compile time by [`include_model!`](crate::include_model), so the weights sit in
-/// flash: the four tensors in order.
-impl<B: ModelBytes, T: Scalar, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> ConstDecode<B>
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-where
-    [[[T; IN]; HIDDEN]; 3]: ConstDecode<B>,
-    [[[T; HIDDEN]; HIDDEN]; 3]: ConstDecode<rec::AtWeightHh<B, T, 3, IN, HIDDEN>>,
-    [[T; HIDDEN]; 3]: ConstDecode<rec::AtBiasIh<B, T, 3, IN, HIDDEN>> + ConstDecode<rec::AtBiasHh<B, T, 3, IN, HIDDEN>>,
-{
-    const DECODED: Self = Self::from_parts(
-        <[[[T; IN]; HIDDEN]; 3] as ConstDecode<B>>::DECODED,
-        <[[[T; HIDDEN]; HIDDEN]; 3] as ConstDecode<rec::AtWeightHh<B, T, 3, IN, HIDDEN>>>::DECODED,
-        <[[T; HIDDEN]; 3] as ConstDecode<rec::AtBiasIh<B, T, 3, IN, HIDDEN>>>::DECODED,
-        <[[T; HIDDEN]; 3] as ConstDecode<rec::AtBiasHh<B, T, 3, IN, HIDDEN>>>::DECODED,
-    );
-}
-
-impl<T: Copy, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> Clone
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    fn clone(&self) -> Self {
-        Self::from_parts(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-    }
-}
-
-impl<T: PartialEq, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> PartialEq
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    fn eq(&self, other: &Self) -> bool {
-        self.weight_ih == other.weight_ih
-            && self.weight_hh == other.weight_hh
-            && self.bias_ih == other.bias_ih
-            && self.bias_hh == other.bias_hh
-    }
-}
-
-impl<T: fmt::Debug, const IN: usize, const HIDDEN: usize, const STEPS: usize, R, F> fmt::Debug
-    for Gru<T, IN, HIDDEN, STEPS, R, F>
-{
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let readout = core::any::type_name::<R>().rsplit("::").next().unwrap_or("?");
-        let gates = core::any::type_name::<F>().rsplit("::").next().unwrap_or("?");
-        f.debug_struct("Gru")
-            .field("steps", &STEPS)
-            .field("readout", &readout)
-            .field("gates", &gates)
-            .field("weight_ih", &self.weight_ih)
-            .field("weight_hh", &self.weight_hh)
-            .field("bias_ih", &self.bias_ih)
-            .field("bias_hh", &self.bias_hh)
-            .finish()
     }
 }

@@ -37,11 +37,14 @@
 //! backwards over the window (see each layer's docs for its equations). Nothing flows past the
 //! start of the window: that is truncated BPTT with the window as the truncation length.
 
-use crate::io::After;
 use crate::kernel::mat_vec;
 use crate::{Init, Scalar};
 use core::fmt::Debug;
 use rand::Rng;
+
+// The impls both layers share word for word, stamped by a macro.
+mod shared_impls;
+pub(crate) use shared_impls::{AtBiasHh, AtBiasIh, AtWeightHh, shared_impls, tensor_info};
 
 mod sealed {
     pub trait Sealed {}
@@ -345,31 +348,3 @@ pub(crate) fn init<T: Scalar, R: Rng + ?Sized, const G: usize, const IN: usize, 
         *b = T::from_f64(init.sample_bias(rng));
     }
 }
-
-/// The tensors' names and PyTorch shapes, for `Parameters::tensor_info`.
-pub(crate) fn tensor_info(index: usize, gates: usize, input: usize, hidden: usize) -> crate::TensorInfo {
-    use crate::{TensorInfo, TensorKind, TensorShape};
-    match index {
-        0 => TensorInfo {
-            name: "weight_ih",
-            kind: TensorKind::Weights,
-            shape: TensorShape::new(&[gates * hidden, input]),
-        },
-        1 => TensorInfo {
-            name: "weight_hh",
-            kind: TensorKind::Weights,
-            shape: TensorShape::new(&[gates * hidden, hidden]),
-        },
-        2 => TensorInfo { name: "bias_ih", kind: TensorKind::Bias, shape: TensorShape::new(&[gates * hidden]) },
-        _ => TensorInfo { name: "bias_hh", kind: TensorKind::Bias, shape: TensorShape::new(&[gates * hidden]) },
-    }
-}
-
-/// Where `weight_hh` starts in model bytes `B` whose recurrent layer (`G` gates) starts at `B`.
-pub(crate) type AtWeightHh<B, T, const G: usize, const IN: usize, const H: usize> = After<B, [[[T; IN]; H]; G]>;
-/// Where `bias_ih` starts.
-pub(crate) type AtBiasIh<B, T, const G: usize, const IN: usize, const H: usize> =
-    After<AtWeightHh<B, T, G, IN, H>, [[[T; H]; H]; G]>;
-/// Where `bias_hh` starts.
-pub(crate) type AtBiasHh<B, T, const G: usize, const IN: usize, const H: usize> =
-    After<AtBiasIh<B, T, G, IN, H>, [[T; H]; G]>;
