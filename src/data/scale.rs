@@ -64,13 +64,7 @@ impl<T: Scalar, const N: usize> MinMaxScaler<T, N> {
     pub fn fit(samples: &[[T; N]]) -> Result<Self, DataError> {
         let first = samples.first().ok_or(DataError::Empty)?;
         check_finite(samples)?;
-        let (mut min, mut max) = (*first, *first);
-        for sample in samples {
-            for ((lo, hi), &x) in min.iter_mut().zip(max.iter_mut()).zip(sample) {
-                *lo = Scalar::min(*lo, x);
-                *hi = Scalar::max(*hi, x);
-            }
-        }
+        let (min, max) = feature_ranges(samples, first);
         check_span(&min, &max, |i| (max[i] - min[i]).is_finite())?;
         Ok(Self::from_parts(min, max, T::from_f64(Self::DEFAULT_LOW), T::from_f64(Self::DEFAULT_HIGH)))
     }
@@ -169,14 +163,8 @@ impl<T: Scalar, const N: usize> Standardizer<T, N> {
     pub fn fit(samples: &[[T; N]]) -> Result<Self, DataError> {
         let first = samples.first().ok_or(DataError::Empty)?;
         check_finite(samples)?;
-        let stats = Self::statistics(samples, first);
-        let (mut min, mut max) = (*first, *first);
-        for sample in samples {
-            for ((lo, hi), &x) in min.iter_mut().zip(max.iter_mut()).zip(sample) {
-                *lo = Scalar::min(*lo, x);
-                *hi = Scalar::max(*hi, x);
-            }
-        }
+        let (min, max) = feature_ranges(samples, first);
+        let stats = Self::statistics(samples, first, &min, &max);
         check_span(&min, &max, |i| {
             let (m, s) = (stats.mean[i], stats.std[i]);
             [m, s, max[i] - m, min[i] - m].iter().all(|v| v.is_finite())
@@ -184,8 +172,9 @@ impl<T: Scalar, const N: usize> Standardizer<T, N> {
         Ok(stats)
     }
 
-    /// Mean and population standard deviation, in `f64`, two passes.
-    fn statistics(samples: &[[T; N]], first: &[T; N]) -> Self {
+    /// Mean and population standard deviation, in `f64`, two passes; `min` and `max` are the
+    /// features' ranges.
+    fn statistics(samples: &[[T; N]], first: &[T; N], min: &[T; N], max: &[T; N]) -> Self {
         let n = samples.len() as f64;
         let mut mean = [T::ZERO; N];
         let mut std = [T::ZERO; N];
@@ -201,7 +190,7 @@ impl<T: Scalar, const N: usize> Standardizer<T, N> {
             } else {
                 // Sums that overflow f64: the same computation on values divided by the largest
                 // magnitude, scaled back (only here, so ordinary data keeps its exact results).
-                let scale = samples.iter().fold(0.0f64, |a, s| a.max(s[i].to_f64().abs()));
+                let scale = min[i].to_f64().abs().max(max[i].to_f64().abs());
                 let (m, sd) = mean_and_std(samples.iter().map(|s| s[i].to_f64() / scale), n);
                 (m * scale, sd * scale)
             };
@@ -256,6 +245,18 @@ fn check_finite<T: Scalar, const N: usize>(samples: &[[T; N]]) -> Result<(), Dat
         }
     }
     Ok(())
+}
+
+/// Each feature's minimum and maximum over `samples` (`first` is `samples[0]`).
+fn feature_ranges<T: Scalar, const N: usize>(samples: &[[T; N]], first: &[T; N]) -> ([T; N], [T; N]) {
+    let (mut min, mut max) = (*first, *first);
+    for sample in samples {
+        for ((lo, hi), &x) in min.iter_mut().zip(max.iter_mut()).zip(sample) {
+            *lo = Scalar::min(*lo, x);
+            *hi = Scalar::max(*hi, x);
+        }
+    }
+    (min, max)
 }
 
 /// [`DataError::RangeTooLarge`] for the first feature that is not `fits`.
