@@ -189,12 +189,11 @@ pub fn fixed_checkout_path() -> PathBuf {
     link
 }
 
-/// `--config` arguments that remap the checkout's and cargo's absolute paths in the firmware
-/// (panic locations) to fixed names. Without them the sizes and instruction counts the README
-/// reports depend on where the repository is cloned: a longer path moved the GRU program's code
-/// by 12 bytes and its step by 4 instructions.
-pub fn path_independent() -> [String; 2] {
-    let mut remaps = vec![(fixed_checkout_path(), "/constnet"), (root().to_path_buf(), "/constnet")];
+/// `--config` arguments that remap the checkout (reached through `link` or directly) and
+/// cargo's home to fixed names in the firmware's panic-location strings, so that `.rodata` does
+/// not depend on where the repository or cargo live either.
+pub fn path_independent(link: &Path) -> [String; 2] {
+    let mut remaps = vec![(link.to_path_buf(), "/constnet"), (root().to_path_buf(), "/constnet")];
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
@@ -218,11 +217,11 @@ pub fn build(target: &str) -> PathBuf {
     }
     let dir = firmware_dir();
     let started = Instant::now();
-    let manifest = fixed_checkout_path().join("examples/firmware/Cargo.toml");
+    let link = fixed_checkout_path();
     let out = cargo_in(&dir)
         .args(["build", "--release", "--target", target, "--manifest-path"])
-        .arg(&manifest)
-        .args(path_independent())
+        .arg(link.join("examples/firmware/Cargo.toml"))
+        .args(path_independent(&link))
         .output()
         .expect("run cargo");
     let stderr = String::from_utf8_lossy(&out.stderr);
