@@ -206,6 +206,18 @@ pub fn path_independent(link: &Path) -> [String; 2] {
     ]
 }
 
+/// `cargo build --release` of the crate at `crate_dir` (relative to the checkout) through
+/// [`fixed_checkout_path`] and with [`path_independent`] paths, run from inside the crate so
+/// that its `.cargo/config.toml` applies: the build whose sizes the README reports.
+pub fn path_independent_release_build(crate_dir: &str) -> Command {
+    let link = fixed_checkout_path();
+    let mut cmd = cargo_in(&root().join(crate_dir));
+    cmd.args(["build", "--release", "--manifest-path"])
+        .arg(link.join(crate_dir).join("Cargo.toml"))
+        .args(path_independent(&link));
+    cmd
+}
+
 /// `cargo build --release --target …` of the firmware (all its programs), once per target and
 /// test binary; returns the directory of the ELF files.
 pub fn build(target: &str) -> PathBuf {
@@ -217,13 +229,8 @@ pub fn build(target: &str) -> PathBuf {
     }
     let dir = firmware_dir();
     let started = Instant::now();
-    let link = fixed_checkout_path();
-    let out = cargo_in(&dir)
-        .args(["build", "--release", "--target", target, "--manifest-path"])
-        .arg(link.join("examples/firmware/Cargo.toml"))
-        .args(path_independent(&link))
-        .output()
-        .expect("run cargo");
+    let out =
+        path_independent_release_build("examples/firmware").args(["--target", target]).output().expect("run cargo");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
