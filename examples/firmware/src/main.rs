@@ -32,11 +32,8 @@ fn main() -> ! {
         C::BYTES,
         stack::size(),
     );
-    let clock = clock::start();
-    // Calibrates the clock: `delay(n)` runs `2·(n + 1)` instructions.
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    println!("clock calibration instructions=1000000 ticks={}", clock::ticks() - start);
+    let (clock, calibration) = clock::start_calibrated();
+    println!("clock calibration instructions=1000000 ticks={calibration}");
 
     // Each part runs in its own function, measured first and printed after, so that the stack
     // figures are the part alone and not the formatting machinery.

@@ -16,10 +16,7 @@ use semihosting::process;
 fn main() -> ! {
     let mut out = Out::stdout();
     out.text("target ").text(TARGET).line();
-    let clock = clock::start();
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    let calibration = clock::ticks() - start;
+    let (clock, calibration) = clock::start_calibrated();
     stack::paint();
     let (outputs, ticks) = run();
     let inference_stack = stack::high_water();

@@ -11,10 +11,8 @@ use semihosting::{println, process};
 #[cortex_m_rt::entry]
 fn main() -> ! {
     println!("target {TARGET}");
-    let clock = clock::start();
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    println!("clock calibration instructions=1000000 ticks={} running={}", clock::ticks() - start, u8::from(clock));
+    let (clock, calibration) = clock::start_calibrated();
+    println!("clock calibration instructions=1000000 ticks={calibration} running={}", u8::from(clock));
     let (f32_out, f32_ticks) = run_f32();
     let (int8_out, int8_ticks) = run_int8();
     let mut disagree = 0;

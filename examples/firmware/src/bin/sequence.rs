@@ -23,10 +23,7 @@ const REPEAT: usize = 4;
 fn main() -> ! {
     let mut out = Out::stdout();
     out.text("target ").text(TARGET).line();
-    let clock = clock::start();
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    let calibration = clock::ticks() - start;
+    let (clock, calibration) = clock::start_calibrated();
     out.text("clock calibration instructions=1000000 ticks=").dec(calibration).text(" running=");
     out.dec(u64::from(clock)).line();
     out.text("bill params=").dec(<RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES as u64);

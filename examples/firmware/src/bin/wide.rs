@@ -20,10 +20,8 @@ const REPEAT: u32 = 4;
 #[cortex_m_rt::entry]
 fn main() -> ! {
     println!("target {TARGET}");
-    let clock = clock::start();
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    println!("clock calibration instructions=1000000 ticks={} clock={}", clock::ticks() - start, u8::from(clock));
+    let (clock, calibration) = clock::start_calibrated();
+    println!("clock calibration instructions=1000000 ticks={calibration} clock={}", u8::from(clock));
 
     stack::paint();
     let wide = WIDE_INPUTS.map(|x| constnet_infer_wide(&WIDE, &x));

@@ -14,10 +14,8 @@ use semihosting::{print, println, process};
 #[cortex_m_rt::entry]
 fn main() -> ! {
     println!("target {TARGET}");
-    let clock = clock::start();
-    let start = clock::ticks();
-    cortex_m::asm::delay(499_999);
-    println!("clock calibration instructions=1000000 ticks={} running={}", clock::ticks() - start, u8::from(clock));
+    let (clock, calibration) = clock::start_calibrated();
+    println!("clock calibration instructions=1000000 ticks={calibration} running={}", u8::from(clock));
     stack::paint();
     let (fixed, fixed_ticks) = run_fixed();
     let fixed_stack = stack::high_water();
