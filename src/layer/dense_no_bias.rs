@@ -39,6 +39,8 @@ use rand::Rng;
 /// assert!((y[0] - 0.761).abs() < 1e-3);
 /// assert_eq!(net.hidden.forward(&[0.9, 0.1, 0.8]), y);
 /// ```
+// Cache-line (64-byte) aligned on x86-64, weights first, as `Dense` (see there).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct DenseNoBias<T, const IN: usize, const OUT: usize, A = Identity> {
     /// `W`: row `j` holds the weights of neuron `j`.
     pub weights: [[T; IN]; OUT],

@@ -104,6 +104,8 @@ use rand::Rng;
 /// }
 /// assert_eq!(last, y); // the same operations in the same order
 /// ```
+// Cache-line (64-byte) aligned on x86-64, weights first, as `Dense` (see there).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Gru<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep, F = Exact> {
     /// `W_ir, W_iz, W_in`: PyTorch's `weight_ih_l0`, `[3·HIDDEN, IN]`.
     pub weight_ih: [[[T; IN]; HIDDEN]; 3],

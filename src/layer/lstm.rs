@@ -95,6 +95,8 @@ use rand::Rng;
 /// assert_eq!((Stacked::INPUTS, Stacked::OUTPUTS), (32, 1));
 /// assert_eq!(Stacked::PARAMS, 4 * 8 * (2 + 8 + 2) + 4 * 4 * (8 + 4 + 2) + 5);
 /// ```
+// Cache-line (64-byte) aligned on x86-64, weights first, as `Dense` (see there).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Lstm<T, const IN: usize, const HIDDEN: usize, const STEPS: usize = 1, R = LastStep, F = Exact> {
     /// `W_ii, W_if, W_ig, W_io`: PyTorch's `weight_ih_l0`, `[4·HIDDEN, IN]`.
     pub weight_ih: [[[T; IN]; HIDDEN]; 4],

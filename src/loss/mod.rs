@@ -107,7 +107,8 @@ fn softplus<T: Scalar>(x: T) -> T {
 #[inline]
 fn log_sum_exp<T: Scalar, const N: usize>(z: &[T; N]) -> T {
     let Some(&first) = z.first() else { return T::ZERO };
-    let max = z.iter().fold(first, |m, &v| m.max(v));
-    let sum: T = z.iter().map(|&v| (v - max).exp()).sum();
+    // Trees, not folds, as in the softmax: independent exponentials and `⌈log₂ N⌉` dependent steps.
+    let max = crate::activation::tree_max(*z, first);
+    let sum = crate::kernel::tree_sum(z.map(|v| (v - max).exp()), T::ZERO);
     max + sum.ln()
 }

@@ -93,3 +93,16 @@ pub fn check_layer<L: Layer<f64, IN, OUT>, const IN: usize, const OUT: usize>(
     }
     checked
 }
+
+/// The `size_of` a layer with `bytes` of parameters has: exactly those bytes, rounded up to a
+/// multiple of 64 on x86-64, where `Dense`, `DenseNoBias`, `Gru` and `Lstm` are aligned to a
+/// cache line.
+pub fn aligned_layer_bytes(bytes: usize) -> usize {
+    if cfg!(target_arch = "x86_64") { bytes.div_ceil(64) * 64 } else { bytes }
+}
+
+/// The `size_of` a network of `Dense` layers `(inputs, outputs)` of `scalar`-byte values has:
+/// its parameters and nothing else, with each layer's alignment padding on x86-64.
+pub fn dense_network_bytes(layers: &[(usize, usize)], scalar: usize) -> usize {
+    layers.iter().map(|&(i, o)| aligned_layer_bytes((i * o + o) * scalar)).sum()
+}

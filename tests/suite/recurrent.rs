@@ -358,9 +358,10 @@ fn tensors_have_pytorch_names_shapes_and_layout() {
     assert_eq!(gru.weight_ih[1][2][1], 1.0);
     gru.tensor_mut(3)[2 * 5 + 4] = 2.0;
     assert_eq!(gru.bias_hh[2][4], 2.0);
-    // A layer is its weights, nothing else.
-    assert_eq!(size_of::<G>(), <G as Parameters<f32>>::PARAMS * 4);
-    assert_eq!(size_of::<L>(), <L as Parameters<f32>>::PARAMS * 4);
+    // A layer is its weights, nothing else (and its cache-line alignment padding on x86-64).
+    let aligned = crate::common::aligned_layer_bytes;
+    assert_eq!(size_of::<G>(), aligned(<G as Parameters<f32>>::PARAMS * 4));
+    assert_eq!(size_of::<L>(), aligned(<L as Parameters<f32>>::PARAMS * 4));
     // The shapes `network!` reads.
     assert_eq!((G::INPUTS, G::OUTPUTS, L::INPUTS, L::OUTPUTS), (21, 5, 21, 35));
     assert!(<G as LayerShape>::INVALID.is_none());
