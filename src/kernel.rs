@@ -96,6 +96,42 @@ pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V;
     }
 }
 
+/// `yᵢ = f(xᵢ)` in loops of 16, which LLVM's loop vectorizer turns into SIMD instructions (it
+/// leaves loops of fewer than 16 iterations alone); on targets with SIMD the tail too, as a
+/// zero-padded chunk of 16 (a vector operation or two instead of one scalar operation per
+/// element; `f(0)` is computed and dropped).
+///
+/// For branch-free `f` only: a plain loop of 10 fast exponentials stayed scalar, 10 times the
+/// 25 instructions of one (a 10-way `FastSoftmax` took 26 ns, now 11.5 ns). A library call
+/// such as `libm::expf` gains nothing from this, and its padding would cost calls.
+#[inline(always)]
+pub(crate) fn map_in_lanes<T: Scalar, const N: usize>(x: &[T; N], y: &mut [T; N], f: impl Fn(T) -> T) {
+    const L: usize = 16;
+    let (x_body, x_tail) = x.as_chunks::<L>();
+    let (y_body, y_tail) = y.as_chunks_mut::<L>();
+    for (xc, yc) in x_body.iter().zip(y_body) {
+        for l in 0..L {
+            yc[l] = f(xc[l]);
+        }
+    }
+    if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) && !x_tail.is_empty() {
+        let mut pad = [T::ZERO; L];
+        for (p, &v) in pad.iter_mut().zip(x_tail) {
+            *p = v;
+        }
+        for p in pad.iter_mut() {
+            *p = f(*p);
+        }
+        for (o, &p) in y_tail.iter_mut().zip(&pad) {
+            *o = p;
+        }
+    } else {
+        for (o, &v) in y_tail.iter_mut().zip(x_tail) {
+            *o = f(v);
+        }
+    }
+}
+
 /// `Σ vᵢ²` over a slice of any length, in [`LANES`] independent partial sums.
 #[inline]
 pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
@@ -455,5 +491,45 @@ mod tests {
         check::<13, 9>();
         check::<64, 10>();
         check::<100, 33>();
+    }
+
+    /// `map_in_lanes` gives `f(xᵢ)` at every position, for every length class (no chunk, a
+    /// padded tail only, whole chunks, chunks and a tail).
+    #[test]
+    fn map_in_lanes_applies_f_to_every_element() {
+        fn check<const N: usize>() {
+            let x: [f32; N] = core::array::from_fn(|i| i as f32 * 0.7 - 3.0);
+            let mut y = [f32::NAN; N];
+            super::map_in_lanes(&x, &mut y, |v| v * v + 1.0);
+            for (i, (&xi, &yi)) in x.iter().zip(&y).enumerate() {
+                assert_eq!(yi.to_bits(), (xi * xi + 1.0).to_bits(), "N = {N}, element {i}");
+            }
+        }
+        check::<0>();
+        check::<1>();
+        check::<10>();
+        check::<16>();
+        check::<17>();
+        check::<40>();
+    }
+
+    /// The softmax's tree maximum is the maximum.
+    #[test]
+    fn tree_max_is_the_maximum() {
+        fn check<const N: usize>() {
+            for seed in 0..10u32 {
+                let v: [f32; N] = core::array::from_fn(|i| {
+                    ((i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(seed * 977) >> 8) as f32 - 8e6
+                });
+                let expected = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                assert_eq!(crate::activation::tree_max(v, 0.5), if N == 0 { 0.5 } else { expected });
+            }
+        }
+        check::<0>();
+        check::<1>();
+        check::<2>();
+        check::<3>();
+        check::<10>();
+        check::<17>();
     }
 }

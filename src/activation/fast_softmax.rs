@@ -27,9 +27,9 @@ impl Activation for FastSoftmax {
     const KIND: ActivationKind = ActivationKind::Softmax;
     const FUNCTION: &'static str = "softmax";
 
-    #[inline]
+    #[inline(always)]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
-        softmax::apply_with(z, y, T::exp_fast);
+        softmax::apply_with(z, y, T::exp_fast, true);
     }
 
     #[inline(always)]

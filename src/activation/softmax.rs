@@ -27,7 +27,7 @@ impl Activation for Softmax {
 
     #[inline]
     fn apply<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N]) {
-        apply_with(z, y, T::exp);
+        apply_with(z, y, T::exp, false);
     }
 
     #[inline]
@@ -41,16 +41,26 @@ impl Activation for Softmax {
     }
 }
 
-/// Softmax of one vector with the given `exp`.
+/// Softmax of one vector with the given `exp`; `vector_exp` for a branch-free `exp` that
+/// vectorises, computed in whole SIMD vectors ([`crate::kernel::map_in_lanes`]).
 #[inline(always)]
-pub(super) fn apply_with<T: Scalar, const N: usize>(z: &[T; N], y: &mut [T; N], exp: impl Fn(T) -> T) {
+pub(super) fn apply_with<T: Scalar, const N: usize>(
+    z: &[T; N],
+    y: &mut [T; N],
+    exp: impl Fn(T) -> T,
+    vector_exp: bool,
+) {
     // The maximum and the sum are balanced trees (`⌈log₂ N⌉` dependent operations instead of
     // `N`): on one sample this is a dependency chain, and a 10-way softmax spent most of its
     // time waiting on a sequential sum. The sum's order is part of the results' bits.
     let Some(&first) = z.first() else { return };
     let max = tree_max(*z, first);
-    for (yi, &zi) in y.iter_mut().zip(z) {
-        *yi = exp(zi - max);
+    if vector_exp {
+        crate::kernel::map_in_lanes(z, y, |zi| exp(zi - max));
+    } else {
+        for (yi, &zi) in y.iter_mut().zip(z) {
+            *yi = exp(zi - max);
+        }
     }
     let sum = crate::kernel::tree_sum(*y, T::ZERO);
     // sum ≥ 1 because the largest term is e⁰ = 1, so this division is always safe.

@@ -201,6 +201,19 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
     /// `rng` drives stochastic layers such as dropout.
     fn forward_train<R: Rng + ?Sized>(&self, x: &[T; IN], tape: &mut Self::Tape, rng: &mut R);
 
+    /// Training forward pass of a block of samples (mini-batch training): [`Layer::forward_train`]
+    /// of `x[s]` into `tapes[s]` for every `s`, in order (`x` and `tapes` have the same length, at
+    /// most [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK)). The default is that loop: a block's
+    /// samples are independent, so their passes overlap in the processor, where one sample's
+    /// pass through all the layers is a chain of dependent steps. Override it only with
+    /// something that gives each sample's tape exactly as [`Layer::forward_train`] does.
+    #[inline]
+    fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tapes: &mut [Self::Tape], rng: &mut R) {
+        for (xs, tape) in x.iter().zip(tapes) {
+            self.forward_train(xs, tape, rng);
+        }
+    }
+
     /// The output recorded by [`Layer::forward_train`].
     fn output(tape: &Self::Tape) -> &[T; OUT];
 

@@ -104,11 +104,45 @@ fn softplus<T: Scalar>(x: T) -> T {
 }
 
 /// `ln Σ eᶻ` without overflow.
+///
+/// For `f32` the exponentials are [`Scalar::exp_fast`] (within 1.5 ulp, so the loss is within
+/// about 2e−7 of the one computed with `libm`'s `expf`), computed in SIMD vectors: ten `expf`
+/// calls per sample were a tenth of a digits-sized mini-batch epoch. `f64` and the fixed-point
+/// scalars keep [`Scalar::exp`] (`f64`'s fast exponential is only `f32`-accurate).
 #[inline]
 fn log_sum_exp<T: Scalar, const N: usize>(z: &[T; N]) -> T {
     let Some(&first) = z.first() else { return T::ZERO };
     // Trees, not folds, as in the softmax: independent exponentials and `⌈log₂ N⌉` dependent steps.
     let max = crate::activation::tree_max(*z, first);
-    let sum = crate::kernel::tree_sum(z.map(|v| (v - max).exp()), T::ZERO);
-    max + sum.ln()
+    let mut e = [T::ZERO; N];
+    if core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>() {
+        crate::kernel::map_in_lanes(z, &mut e, |v| (v - max).exp_fast());
+    } else {
+        e = z.map(|v| (v - max).exp());
+    }
+    max + crate::kernel::tree_sum(e, T::ZERO).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The `f32` log-sum-exp (fast exponentials) stays within 2.5e−7 (relative, or absolute for
+    /// values below 1) of the one computed in `f64`, including a confident mistake whose terms
+    /// underflow.
+    #[test]
+    fn f32_log_sum_exp_is_accurate() {
+        let mut worst = 0.0f64;
+        for seed in 0..2000u32 {
+            let z: [f32; 10] = core::array::from_fn(|i| {
+                let h = (i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(40_503));
+                ((h >> 8) as f32 / 16_777_216.0 - 0.5) * [1.0, 8.0, 40.0, 200.0][(seed % 4) as usize]
+            });
+            let exact = super::log_sum_exp(&z.map(f64::from));
+            let fast = super::log_sum_exp(&z) as f64;
+            worst = worst.max((fast - exact).abs() / exact.abs().max(1.0));
+        }
+        std::println!("f32 log-sum-exp: worst error {worst:.3e}");
+        assert!(worst < 2.5e-7, "worst error {worst:.3e}");
+        let mistake = super::log_sum_exp(&[0.0f32, 150.0]) - 0.0;
+        assert_eq!(mistake, 150.0);
+    }
 }

@@ -128,9 +128,9 @@ pub trait Chain<N, T: Scalar, const IN: usize, const OUT: usize> {
     fn backward_params(net: &N, x: &[T; IN], tape: &Self::Tape, delta: &[T; OUT], grads: &mut N);
     /// Every layer's tapes for a block of [`TRAIN_BLOCK`] samples: one array of tapes per layer.
     type BlockTape: Clone + Debug + Default;
-    /// Training forward pass of sample `s` of a block into slot `s` of every layer's tapes
-    /// (nothing for `s ≥ TRAIN_BLOCK`).
-    fn forward_train_at<R: Rng + ?Sized>(net: &N, x: &[T; IN], tapes: &mut Self::BlockTape, s: usize, rng: &mut R);
+    /// Training forward pass of a block of samples (`x.len() ≤ TRAIN_BLOCK`) into the first
+    /// `x.len()` slots of every layer's tapes, layer by layer ([`Layer::forward_train_block`]).
+    fn forward_train_block<R: Rng + ?Sized>(net: &N, x: &[[T; IN]], tapes: &mut Self::BlockTape, rng: &mut R);
     /// The network output of sample `s` recorded in a block's tapes.
     fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
     /// The last layer's pre-activation of sample `s` recorded in a block's tapes.
@@ -259,10 +259,16 @@ where
         signals_head::<N, T, R, K, FROM, IN, MID, OUT>(net, x, tape, delta)
     }
     #[inline(always)]
-    fn forward_train_at<Rg: Rng + ?Sized>(net: &N, x: &[T; FROM], tapes: &mut Self::BlockTape, s: usize, rng: &mut Rg) {
-        let Some(tape) = tapes.0.get_mut(s) else { return };
-        net.layer().forward_train(reshape(x), tape, rng);
-        R::forward_train_at(net, <At<N, T, K> as Layer<T, IN, MID>>::output(tape), &mut tapes.1, s, rng);
+    fn forward_train_block<Rg: Rng + ?Sized>(net: &N, x: &[[T; FROM]], tapes: &mut Self::BlockTape, rng: &mut Rg) {
+        let n = x.len().min(TRAIN_BLOCK);
+        let own = tapes.0.split_at_mut(n).0;
+        net.layer().forward_train_block(reshape_block(x.split_at(n).0), own, rng);
+        // This layer's outputs, contiguous, are the next layer's inputs.
+        let mut h = [[T::ZERO; MID]; TRAIN_BLOCK];
+        for (hs, tape) in h.iter_mut().zip(&*own) {
+            *hs = *<At<N, T, K> as Layer<T, IN, MID>>::output(tape);
+        }
+        R::forward_train_block(net, h.split_at(n).0, &mut tapes.1, rng);
     }
     #[inline(always)]
     fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {
@@ -446,10 +452,9 @@ where
         (*delta, net.layer().gradient_norm2(reshape(x), tape, delta))
     }
     #[inline(always)]
-    fn forward_train_at<Rg: Rng + ?Sized>(net: &N, x: &[T; FROM], tapes: &mut Self::BlockTape, s: usize, rng: &mut Rg) {
-        if let Some(tape) = tapes.get_mut(s) {
-            net.layer().forward_train(reshape(x), tape, rng);
-        }
+    fn forward_train_block<Rg: Rng + ?Sized>(net: &N, x: &[[T; FROM]], tapes: &mut Self::BlockTape, rng: &mut Rg) {
+        let n = x.len().min(TRAIN_BLOCK);
+        net.layer().forward_train_block(reshape_block(x.split_at(n).0), tapes.split_at_mut(n).0, rng);
     }
     #[inline(always)]
     fn output_at(tapes: &Self::BlockTape, s: usize) -> Option<&[T; OUT]> {

@@ -231,8 +231,11 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// samples (mini-batch training). A plain value on the stack.
     type BlockTape: Clone + Debug + Default;
     /// Training forward pass of a block of samples (`x.len() ≤ TRAIN_BLOCK`; samples past it are
-    /// ignored), sample by sample in order — the same passes, and the same draws from `rng`, as
-    /// [`Network::forward_train`] on each sample.
+    /// ignored), layer by layer: each layer's [`Layer::forward_train_block`] over the whole block,
+    /// then the next layer's. Each sample's pass is the one [`Network::forward_train`] makes, bit
+    /// for bit. The draws from `rng` are those of [`Network::forward_train`] on each sample in
+    /// order when at most one layer draws (one `Dropout`); with several, each of them draws for
+    /// every sample of the block in turn.
     fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tape: &mut Self::BlockTape, rng: &mut R);
     /// The output `ŷ` of sample `s` recorded by [`Network::forward_train_block`].
     fn block_output(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;
@@ -322,9 +325,7 @@ impl<T: Scalar, N: Sequential<T, IN, OUT>, const IN: usize, const OUT: usize> Ne
 
     #[inline]
     fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tape: &mut Self::BlockTape, rng: &mut R) {
-        for (s, xs) in x.iter().enumerate().take(crate::batch::TRAIN_BLOCK) {
-            N::Layers::forward_train_at(self, xs, tape, s, rng);
-        }
+        N::Layers::forward_train_block(self, x.split_at(x.len().min(crate::batch::TRAIN_BLOCK)).0, tape, rng);
     }
 
     #[inline(always)]
