@@ -111,6 +111,9 @@ pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
             *bj += d;
         }
     }
+    if crate::simd::gradient_block(gw, signals, x) {
+        return;
+    }
     crate::simd::with_avx2(
         #[inline(always)]
         || gradient_rows(gw, 0, signals, x),
@@ -119,7 +122,7 @@ pub(crate) fn gradient_block<T: Scalar, const IN: usize, const OUT: usize>(
 
 /// `gw[r] += Σₛ δₛ[first + r]·xₛ` for the rows `gw` of the gradient starting at row `first`.
 #[inline(always)]
-fn gradient_rows<T: Scalar, const IN: usize, const OUT: usize>(
+pub(crate) fn gradient_rows<T: Scalar, const IN: usize, const OUT: usize>(
     gw: &mut [[T; IN]],
     first: usize,
     signals: &[[T; OUT]],

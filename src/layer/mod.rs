@@ -28,7 +28,7 @@
 mod conv;
 mod conv_stream;
 mod dense;
-mod dense_math;
+pub(crate) mod dense_math;
 mod dense_no_bias;
 mod dropout;
 pub mod fingerprint;
