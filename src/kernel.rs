@@ -25,7 +25,7 @@ pub const BLOCK: usize =
 /// Inputs per pass of [`mat_block`] over the row tiles, for wide layers: 256 inputs × 16
 /// samples of `f32` is 16 KiB, so the part of the input block being read stays in L1 while
 /// every tile streams its weights past it; the partial sums wait in the output between passes.
-const INPUT_CHUNK: usize = 256;
+pub(crate) const INPUT_CHUNK: usize = 256;
 
 /// Rows of `W` per register tile in [`mat_block`]: `TILE_ROWS × BLOCK` accumulators stay in
 /// registers while the inputs stream past. More rows spill, or tempt LLVM into vectorising the
@@ -250,6 +250,20 @@ pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
 /// stream past: each weight is loaded once per block and used `S` times.
 #[inline(always)]
 pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
+    w: &[[T; IN]; OUT],
+    b: &[T; OUT],
+    x: &[[T; S]; IN],
+) -> [[T; S]; OUT] {
+    let mut z = [[T::ZERO; S]; OUT];
+    if crate::simd::mat_block(w, b, x, &mut z) {
+        return z;
+    }
+    mat_block_portable(w, b, x)
+}
+
+/// [`mat_block`] in portable code: the operations its SIMD path reproduces exactly.
+#[inline(always)]
+pub(crate) fn mat_block_portable<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     w: &[[T; IN]; OUT],
     b: &[T; OUT],
     x: &[[T; S]; IN],
