@@ -124,7 +124,7 @@ where
 /// cases (the machine's speed drifts); the report uses the best.
 fn peak(c: &mut Criterion, id: &str) {
     let mut p = c.benchmark_group("peak");
-    p.throughput(criterion::Throughput::Elements(peak::MACS as u64));
+    p.throughput(criterion::Throughput::Elements(peak::macs() as u64));
     p.bench_function(criterion::BenchmarkId::new("fma", id), |b| {
         b.iter(|| peak::fma_peak(black_box(0.999_9), black_box(1e-4), black_box(1.0)))
     });
