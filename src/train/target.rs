@@ -1,5 +1,5 @@
 use crate::Scalar;
-use crate::metrics::{argmax, argmax_correct, binary_correct};
+use crate::metrics::{argmax_correct, binary_correct, is_argmax};
 
 /// How accuracy is counted, if at all.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl<T: Scalar, const N: usize> Target<T, N> for usize {
             Metric::None => None,
             // A single sigmoid output predicts class 1 when it is at least 0.5.
             Metric::Binary if N == 1 => Some(usize::from(prediction[0] >= T::from_f64(0.5)) == *self),
-            Metric::Binary | Metric::Argmax => Some(argmax(prediction) == *self),
+            Metric::Binary | Metric::Argmax => Some(is_argmax(prediction, *self)),
         }
     }
     fn is_finite(&self) -> bool {
