@@ -61,12 +61,13 @@ impl<T: Scalar, const N: usize> Loss<T, N> for SparseCategoricalCrossEntropy {
 
     fn delta<A: Activation>(&self, z: &[T; N], y: &[T; N], target: &usize) -> [T; N] {
         if A::KIND == ActivationKind::Softmax {
-            let mut delta = *y;
-            match delta.get_mut(*target) {
-                Some(d) => *d -= T::ONE,
-                None => return [T::ZERO; N],
+            if *target >= N {
+                return [T::ZERO; N];
             }
-            delta
+            // `yᵢ − [i = target]` as one vector operation: writing the one element into a copy
+            // of `y` and reading the vector back stalled the store-to-load forwarding
+            // (`y − 0` is `y` exactly, `−0` included).
+            core::array::from_fn(|i| y[i] - if i == *target { T::ONE } else { T::ZERO })
         } else {
             let mut delta = [T::ZERO; N];
             A::backprop(z, y, &self.gradient(y, target), &mut delta);
