@@ -32,7 +32,7 @@ mod shared;
 mod sequence_shared;
 
 use constnet::io::Model;
-use constnet::optim::{Adam, Momentum, Sgd};
+use constnet::optim::Sgd;
 use constnet::prelude::*;
 use constnet_elf_check::{Elf, check_no_panic};
 use firmware_support::*;
@@ -201,7 +201,7 @@ fn check_sequences(run: &Run, target: &str) -> usize {
     }
     let state = run.number("bill", &[], "state") as usize;
     assert_eq!(state, size_of::<RhythmState>(), "{target}: the state's size differs from the host's");
-    assert_eq!(run.number("bill", &[], "params") as usize, <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES);
+    assert_eq!(run.number("bill", &[], "params") as usize, device_bytes::<RhythmStream>());
     assert_eq!(run.number("bill", &[], "model") as usize, RhythmStream::BYTES);
     println!(
         "{target}: sequence: all {} outputs of {} sequences × {STEPS} steps equal the host's; state {state} bytes",
@@ -269,11 +269,11 @@ fn measure(target: &'static str) -> Option<Figures> {
     let read = |program: &str| Elf::read(&elf(program)).unwrap();
     let (infer, wide, full, sequence) = (read("infer"), read("wide"), read("constnet-firmware"), read("sequence"));
     for (elf, what) in [(&infer, "infer"), (&full, "constnet-firmware")] {
-        check_in_flash(elf, "CIRCLES", <Circles as Network<f32, 2, 1>>::PARAM_BYTES, what);
+        check_in_flash(elf, "CIRCLES", device_bytes::<Circles>(), what);
     }
-    check_in_flash(&wide, "WIDE", <Wide as Network<f32, 8, 10>>::PARAM_BYTES, "wide");
-    check_in_flash(&wide, "MIXED", <Mixed as Network<f32, 3, 4>>::PARAM_BYTES, "wide");
-    check_in_flash(&sequence, "RHYTHM", <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES, "sequence");
+    check_in_flash(&wide, "WIDE", device_bytes::<Wide>(), "wide");
+    check_in_flash(&wide, "MIXED", device_bytes::<Mixed>(), "wide");
+    check_in_flash(&sequence, "RHYTHM", device_bytes::<RhythmStream>(), "sequence");
     if target == M4 {
         assert!(
             infer.flash() <= INFER_FLASH_BUDGET,
@@ -435,17 +435,26 @@ fn check_training(run: &Run, target: &str) -> (usize, f64, usize) {
     (epochs, loss, run.number("bill", &[], "trainer_adam") as usize)
 }
 
-/// The circles network's memory bill (f32), as the host computes it; the device prints the same
-/// keys.
+/// Bytes of a network of `f32` on the device: its parameters and nothing else. (On the host,
+/// `size_of` and `PARAM_BYTES` include x86-64's cache-line alignment of the layers.)
+fn device_bytes<N: Parameters<f32>>() -> usize {
+    N::PARAMS * size_of::<f32>()
+}
+
+/// The circles network's memory bill (f32) on the device, from the host's constants (with the
+/// device's layout for the sizes that hold networks); the device prints the same keys.
 fn bill() -> [(&'static str, usize); 7] {
     type C = Circles;
+    let params = device_bytes::<C>();
     [
-        ("params", <C as Network<f32, 2, 1>>::PARAM_BYTES),
+        ("params", params),
         ("inference_scratch", <C as Network<f32, 2, 1>>::INFERENCE_SCRATCH_BYTES),
         ("tape", <C as Network<f32, 2, 1>>::TAPE_BYTES),
-        ("train_scratch", <C as Network<f32, 2, 1>>::TRAIN_SCRATCH_BYTES),
+        // The tape and a gradient accumulator (a second network).
+        ("train_scratch", <C as Network<f32, 2, 1>>::TAPE_BYTES + params),
         ("sgd_state", constnet::memory::optimizer_state_bytes::<f32, C, Sgd>()),
-        ("adam_state", constnet::memory::optimizer_state_bytes::<f32, C, Adam>()),
+        // Two moments and a 4-byte step counter.
+        ("adam_state", 2 * params + 4),
         ("model", C::BYTES),
     ]
 }
@@ -590,8 +599,8 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
         );
     }
     let circles_code = m4.code["constnet_infer"];
-    let weights = <Circles as Network<f32, 2, 1>>::PARAM_BYTES;
-    let rhythm_weights = <RhythmStream as Network<f32, 1, CLASSES>>::PARAM_BYTES;
+    let weights = device_bytes::<Circles>();
+    let rhythm_weights = device_bytes::<RhythmStream>();
     s.push('\n');
     s.push_str(&wrap(
         &format!(
@@ -622,18 +631,12 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
             m0.circles_instructions,
         ),
         (
-            format!(
-                "instructions per inference, `Wide` ({} parameters)",
-                params(<Wide as Network<f32, 8, 10>>::PARAM_BYTES)
-            ),
+            format!("instructions per inference, `Wide` ({} parameters)", params(device_bytes::<Wide>())),
             m4.wide_instructions,
             m0.wide_instructions,
         ),
         (
-            format!(
-                "instructions per inference, `Mixed` ({} parameters)",
-                params(<Mixed as Network<f32, 3, 4>>::PARAM_BYTES)
-            ),
+            format!("instructions per inference, `Mixed` ({} parameters)", params(device_bytes::<Mixed>())),
             m4.mixed_instructions,
             m0.mixed_instructions,
         ),
@@ -726,7 +729,8 @@ fn render(m4: &Figures, m0: &Figures, template: &Sizes, rustc: &str) -> String {
     s.push_str("- **The bill** of the circles network (f32), from the constants, which the device prints too:\n\n");
     s.push_str("  | item | bytes |\n  |---|---|\n");
     let b: BTreeMap<&str, usize> = bill().into_iter().collect();
-    let momentum = constnet::memory::optimizer_state_bytes::<f32, Circles, Momentum>();
+    // Momentum keeps one more network.
+    let momentum = device_bytes::<Circles>();
     let _ = writeln!(s, "  | parameters (`PARAM_BYTES`, a `static` in flash) | {} |", b["params"]);
     let _ = writeln!(s, "  | model file (`Circles::BYTES`: header + parameters) | {} |", b["model"]);
     let _ = writeln!(s, "  | inference scratch (widest layer's input + output) | {} |", b["inference_scratch"]);
