@@ -151,6 +151,9 @@ pub(crate) fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
 /// (slow on AMD Zen 4).
 #[inline(always)]
 fn transpose_in<T: Scalar, const IN: usize>(samples: &[[T; IN]; BLOCK], x: &mut [[T; BLOCK]; IN]) {
+    if crate::simd::transpose_block(samples, x) {
+        return;
+    }
     const K: usize = 8;
     let (rows, tail) = x.as_chunks_mut::<K>();
     for (s, sample) in samples.iter().enumerate() {

@@ -102,7 +102,7 @@ pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V;
 /// element; `f(0)` is computed and dropped).
 ///
 /// For branch-free `f` only: a plain loop of 10 fast exponentials stayed scalar, 10 times the
-/// 25 instructions of one (a 10-way `FastSoftmax` took 26 ns, now 11.5 ns). A library call
+/// 25 instructions of one (a 10-way `FastSoftmax` took 29 ns, now 11.5 ns). A library call
 /// such as `libm::expf` gains nothing from this, and its padding would cost calls.
 #[inline(always)]
 pub(crate) fn map_in_lanes<T: Scalar, const N: usize>(x: &[T; N], y: &mut [T; N], f: impl Fn(T) -> T) {
