@@ -182,7 +182,8 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// `false` if some layer cannot learn by back-propagation (it contains [`crate::Step`]).
     const TRAINABLE: bool;
     /// Bytes of the weights and biases, `size_of::<Self>()`: the flash a `static` network
-    /// occupies (see [`crate::memory`] for the whole bill).
+    /// occupies (see [`crate::memory`] for the whole bill). On a microcontroller exactly the
+    /// parameters; on x86-64 each layer with a weight matrix is padded to a 64-byte cache line.
     const PARAM_BYTES: usize = core::mem::size_of::<Self>();
     /// Bytes of the activation vectors [`Network::forward`] needs at once: the largest
     /// `(inputs + outputs) × size_of::<T>()` over the layers. A lower bound for its stack use.
