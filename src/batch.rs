@@ -150,7 +150,7 @@ pub(crate) fn run_blocks<T: Scalar, const IN: usize, const OUT: usize>(
 /// rows: measured faster than the plain double loop, which LLVM turns into AVX-512 scatters
 /// (slow on AMD Zen 4).
 #[inline(always)]
-fn transpose_in<T: Scalar, const IN: usize>(samples: &[[T; IN]; BLOCK], x: &mut [[T; BLOCK]; IN]) {
+pub(crate) fn transpose_in<T: Scalar, const IN: usize>(samples: &[[T; IN]; BLOCK], x: &mut [[T; BLOCK]; IN]) {
     if crate::simd::transpose_block(samples, x) {
         return;
     }

@@ -222,6 +222,15 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A: Activation, S: Storage> La
         math::forward_train::<T, A, IN, OUT>(self.w(), self.b(), x, tape);
     }
 
+    /// A whole block of [`BLOCK`](crate::batch::BLOCK) samples goes through the batched
+    /// kernel, as in `forward_batch` (so `z` is summed in that kernel's order and may differ from
+    /// [`Layer::forward_train`]'s in the last bits); other blocks, and fixed-point scalars, go
+    /// sample by sample.
+    #[inline]
+    fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tapes: &mut [Self::Tape], _rng: &mut R) {
+        math::forward_train_block::<T, A, IN, OUT>(self.w(), self.b(), x, tapes);
+    }
+
     #[inline(always)]
     fn output(tape: &Self::Tape) -> &[T; OUT] {
         &tape.y

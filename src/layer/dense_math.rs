@@ -42,6 +42,46 @@ pub(crate) fn forward_train<T: Scalar, A: Activation, const IN: usize, const OUT
     A::apply(&tape.z, &mut tape.y);
 }
 
+/// Records `z` and `y = A(z)` for each sample of a block (mini-batch training). A whole block of
+/// [`BLOCK`](crate::batch::BLOCK) samples is transposed to feature-major and run through
+/// [`mat_block`] and the activation's block form, exactly as `forward_batch` computes it, then
+/// each sample's `z` and `y` are written to its tape. A partial block, and scalars whose
+/// accumulator is wider than themselves (fixed point: `mat_block` would round every product),
+/// take [`forward_train`] sample by sample.
+#[inline(always)]
+pub(crate) fn forward_train_block<T: Scalar, A: Activation, const IN: usize, const OUT: usize>(
+    w: &[[T; IN]; OUT],
+    b: &[T; OUT],
+    x: &[[T; IN]],
+    tapes: &mut [DenseTape<T, OUT>],
+) {
+    use crate::batch::BLOCK;
+    let whole = <&[[T; IN]; BLOCK]>::try_from(x);
+    let exact_accumulator = core::mem::size_of::<T::Accumulator>() == core::mem::size_of::<T>();
+    let (Ok(samples), true, true) = (whole, exact_accumulator, tapes.len() == BLOCK) else {
+        for (xs, tape) in x.iter().zip(tapes) {
+            forward_train::<T, A, IN, OUT>(w, b, xs, tape);
+        }
+        return;
+    };
+    crate::simd::with_avx2(
+        #[inline(always)]
+        || {
+            let mut block = [[T::ZERO; BLOCK]; IN];
+            crate::batch::transpose_in(samples, &mut block);
+            let z = mat_block(w, b, &block);
+            let mut y = z;
+            A::apply_block(&mut y);
+            for (s, tape) in tapes.iter_mut().enumerate() {
+                for ((tz, ty), (zj, yj)) in tape.z.iter_mut().zip(tape.y.iter_mut()).zip(z.iter().zip(&y)) {
+                    *tz = zj[s];
+                    *ty = yj[s];
+                }
+            }
+        },
+    );
+}
+
 /// `δ = A'(z)ᵀ·∂L/∂y`.
 #[inline(always)]
 pub(crate) fn error_signal<T: Scalar, A: Activation, const OUT: usize>(

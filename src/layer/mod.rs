@@ -205,8 +205,9 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>:
     /// of `x[s]` into `tapes[s]` for every `s`, in order (`x` and `tapes` have the same length, at
     /// most [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK)). The default is that loop: a block's
     /// samples are independent, so their passes overlap in the processor, where one sample's
-    /// pass through all the layers is a chain of dependent steps. Override it only with
-    /// something that gives each sample's tape exactly as [`Layer::forward_train`] does.
+    /// pass through all the layers is a chain of dependent steps. An override records the same
+    /// function, possibly with its sums in another order ([`Dense`] runs a whole block through
+    /// its `forward_batch` kernel), and must draw from `rng` as the loop does.
     #[inline]
     fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tapes: &mut [Self::Tape], rng: &mut R) {
         for (xs, tape) in x.iter().zip(tapes) {

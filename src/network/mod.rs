@@ -233,10 +233,10 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     type BlockTape: Clone + Debug + Default;
     /// Training forward pass of a block of samples (`x.len() ≤ TRAIN_BLOCK`; samples past it are
     /// ignored), layer by layer: each layer's [`Layer::forward_train_block`] over the whole block,
-    /// then the next layer's. Each sample's pass is the one [`Network::forward_train`] makes, bit
-    /// for bit. The draws from `rng` are those of [`Network::forward_train`] on each sample in
-    /// order when at most one layer draws (one `Dropout`); with several, each of them draws for
-    /// every sample of the block in turn.
+    /// then the next layer's (for `Dense` layers and a whole block, `forward_batch`'s kernel, so
+    /// the last bits may differ from [`Network::forward_train`]'s). The draws from `rng` are
+    /// those of [`Network::forward_train`] on each sample in order when at most one layer draws
+    /// (one `Dropout`); with several, each of them draws for every sample of the block in turn.
     fn forward_train_block<R: Rng + ?Sized>(&self, x: &[[T; IN]], tape: &mut Self::BlockTape, rng: &mut R);
     /// The output `ŷ` of sample `s` recorded by [`Network::forward_train_block`].
     fn block_output(tape: &Self::BlockTape, s: usize) -> Option<&[T; OUT]>;

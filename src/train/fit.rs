@@ -125,8 +125,8 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                     let loss = self.sample_step(net, &mut tape, x, t, rng)?;
                     record(loss, N::output(&tape), t);
                 } else {
-                    // Blocks of samples through the layers' block kernels (the same gradients
-                    // as sample by sample, bit for bit).
+                    // Blocks of samples through the layers' block kernels (the gradients of
+                    // sample by sample to rounding; see `accumulate_block`).
                     let block_tape = block_tape.get_or_insert_with(N::BlockTape::default);
                     self.accumulate_block(net, block_tape, xs, ts, rng, &mut record)?;
                     self.apply(net, xs.len())?;

@@ -133,8 +133,12 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// Back-propagation of many samples, [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK) at a time:
     /// records their forward passes in `tape`, computes each loss and output error signal, and
     /// adds their gradients to the accumulator through the layers' block kernels
-    /// ([`Network::backward_block`]). The accumulated gradients are bit-identical to calling
-    /// [`Trainer::accumulate`] on each sample in order. `record` sees each sample's loss, output
+    /// ([`Network::backward_block`]). Each whole block of 16 samples is recorded by the layers'
+    /// batched forward kernels (for `Dense`, what `forward_batch` computes, bit for bit), which
+    /// sum in another order than [`Trainer::accumulate`]'s per-sample pass, so the gradients
+    /// equal the per-sample ones to rounding; a partial block is recorded sample by sample, and
+    /// its gradients are bit-identical to calling [`Trainer::accumulate`] on each sample in
+    /// order. Same inputs, same build ⇒ the same bits. `record` sees each sample's loss, output
     /// and target. Nothing is updated until [`Trainer::apply`].
     ///
     /// # Errors
