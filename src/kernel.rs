@@ -75,24 +75,37 @@ fn dot_in_lanes<T: Scalar, const N: usize, const L: usize>(a: &[T; N], b: &[T; N
 /// Sum of `N` values as a balanced binary tree: `⌈log₂ N⌉` dependent additions (`zero` for
 /// `N = 0`). Each round adds the upper half of the values still in play onto the lower half
 /// (`vᵢ += vᵢ₊ₖ` for `k = n − ⌊n/2⌋`, `i < ⌊n/2⌋`) and keeps the lower `k`.
+#[inline(always)]
+pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(v: [V; N], zero: V) -> V {
+    tree_reduce(v, zero, |a, b| a + b)
+}
+
+/// `max(v)` as the same balanced tree as [`tree_sum`] (`empty` for `N = 0`). The maximum does
+/// not depend on the order; the tree only shortens the chain of dependent comparisons.
+#[inline(always)]
+pub(crate) fn tree_max<T: Scalar, const N: usize>(v: [T; N], empty: T) -> T {
+    tree_reduce(v, empty, T::max)
+}
+
+/// `op` over `N` values as the balanced tree [`tree_sum`] describes (`empty` for `N = 0`).
 ///
 /// Written with slice splits and `zip` instead of indices, so it has no bounds check the
 /// optimiser must remove: at `opt-level = "s"` it does not unroll the rounds, and the indexed
 /// form linked `panic_bounds_check` into firmware for 8 or more values.
 #[inline(always)]
-pub fn tree_sum<V: Copy + core::ops::Add<Output = V>, const N: usize>(mut v: [V; N], zero: V) -> V {
+fn tree_reduce<V: Copy, const N: usize>(mut v: [V; N], empty: V, op: impl Fn(V, V) -> V) -> V {
     let mut live: &mut [V] = &mut v;
     while live.len() > 1 {
         let keep = live.len() - live.len() / 2;
         let Some((low, high)) = core::mem::take(&mut live).split_at_mut_checked(keep) else { break };
         for (a, &b) in low.iter_mut().zip(&*high) {
-            *a = *a + b;
+            *a = op(*a, b);
         }
         live = low;
     }
     match live.first() {
-        Some(&sum) => sum,
-        None => zero,
+        Some(&result) => result,
+        None => empty,
     }
 }
 
@@ -255,20 +268,21 @@ pub fn mat_block<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     x: &[[T; S]; IN],
 ) -> [[T; S]; OUT] {
     let mut z = [[T::ZERO; S]; OUT];
-    if crate::simd::mat_block(w, b, x, &mut z) {
-        return z;
+    if !crate::simd::mat_block(w, b, x, &mut z) {
+        mat_block_portable(w, b, x, &mut z);
     }
-    mat_block_portable(w, b, x)
+    z
 }
 
-/// [`mat_block`] in portable code: the operations its SIMD path reproduces exactly.
+/// [`mat_block`] in portable code, into `z` (every element written): the operations its SIMD
+/// path reproduces exactly.
 #[inline(always)]
 pub(crate) fn mat_block_portable<T: Scalar, const IN: usize, const OUT: usize, const S: usize>(
     w: &[[T; IN]; OUT],
     b: &[T; OUT],
     x: &[[T; S]; IN],
-) -> [[T; S]; OUT] {
-    let mut z = [[T::ZERO; S]; OUT];
+    z: &mut [[T; S]; OUT],
+) {
     let (w_tiles, w_rest) = w.as_chunks::<TILE_ROWS>();
     let (b_tiles, b_rest) = b.as_chunks::<TILE_ROWS>();
     let (z_tiles, z_rest) = z.as_chunks_mut::<TILE_ROWS>();
@@ -345,7 +359,6 @@ pub(crate) fn mat_block_portable<T: Scalar, const IN: usize, const OUT: usize, c
             }
         }
     }
-    z
 }
 
 #[cfg(test)]
@@ -536,7 +549,7 @@ mod tests {
                     ((i as u32 + 1).wrapping_mul(2_654_435_761).wrapping_add(seed * 977) >> 8) as f32 - 8e6
                 });
                 let expected = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                assert_eq!(crate::activation::tree_max(v, 0.5), if N == 0 { 0.5 } else { expected });
+                assert_eq!(super::tree_max(v, 0.5), if N == 0 { 0.5 } else { expected });
             }
         }
         check::<0>();

@@ -559,14 +559,15 @@ mod x86 {
         samples: impl Iterator<Item = (&'a [f32; OUT], &'a [f32; IN])> + Clone,
     ) {
         let f = s.avx512f;
-
-        let Some(signal_rows) = first.checked_add(R).filter(|&end| end <= OUT).map(|_| first) else { return };
+        if first.checked_add(R).is_none_or(|end| end > OUT) {
+            return;
+        }
         for c in 0..IN / 16 {
             let mut acc: [W; R] = core::array::from_fn(|r| pulp::cast(*chunk16(&rows[r], c)));
             for (d, x) in samples.clone() {
                 let xv: W = pulp::cast(*chunk16(x, c));
                 for (r, a) in acc.iter_mut().enumerate() {
-                    *a = madd16(s, f._mm512_set1_ps(d[signal_rows + r]), xv, *a);
+                    *a = madd16(s, f._mm512_set1_ps(d[first + r]), xv, *a);
                 }
             }
             for (row, a) in rows.iter_mut().zip(acc) {
@@ -577,7 +578,7 @@ mod x86 {
         if done < IN {
             for (r, row) in rows.iter_mut().enumerate() {
                 for (d, x) in samples.clone() {
-                    let dj = d[signal_rows + r];
+                    let dj = d[first + r];
                     for (g, &xi) in row.iter_mut().zip(x).skip(done) {
                         *g = <f32 as crate::Scalar>::mul_add(dj, xi, *g);
                     }
@@ -702,7 +703,8 @@ mod tests {
             let x: [[f32; 16]; IN] = core::array::from_fn(|i| core::array::from_fn(|s| value(80_000 + i * 16 + s)));
             let mut fast = [[0.0f32; 16]; OUT];
             let used = crate::simd::mat_block(&w, &b, &x, &mut fast);
-            let portable = crate::kernel::mat_block_portable(&w, &b, &x);
+            let mut portable = [[f32::NAN; 16]; OUT];
+            crate::kernel::mat_block_portable(&w, &b, &x, &mut portable);
             if !used {
                 std::println!("no AVX-512 on this CPU: {IN}x{OUT} not compared");
                 return;

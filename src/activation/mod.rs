@@ -59,7 +59,6 @@ pub use relu::Relu;
 pub use sigmoid::Sigmoid;
 pub use silu::{FastSilu, Silu};
 pub use softmax::Softmax;
-pub(crate) use softmax::tree_max;
 pub use softplus::Softplus;
 pub use step::Step;
 pub use tanh::Tanh;

@@ -54,7 +54,7 @@ pub(super) fn apply_with<T: Scalar, const N: usize>(
     // `N`): on one sample this is a dependency chain, and a 10-way softmax spent most of its
     // time waiting on a sequential sum. The sum's order is part of the results' bits.
     let Some(&first) = z.first() else { return };
-    let max = tree_max(*z, first);
+    let max = crate::kernel::tree_max(*z, first);
     if vector_exp {
         crate::kernel::map_in_lanes(z, y, |zi| exp(zi - max));
     } else {
@@ -67,25 +67,6 @@ pub(super) fn apply_with<T: Scalar, const N: usize>(
     let inv = T::ONE / sum;
     for yi in y.iter_mut() {
         *yi *= inv;
-    }
-}
-
-/// `max(v)` as a balanced tree of pairs, in the pattern of [`crate::kernel::tree_sum`]; `first`
-/// for `N = 0`. The maximum does not depend on the order; the tree only shortens the chain.
-#[inline(always)]
-pub(crate) fn tree_max<T: Scalar, const N: usize>(mut v: [T; N], first: T) -> T {
-    let mut live: &mut [T] = &mut v;
-    while live.len() > 1 {
-        let keep = live.len() - live.len() / 2;
-        let Some((low, high)) = core::mem::take(&mut live).split_at_mut_checked(keep) else { break };
-        for (a, &b) in low.iter_mut().zip(&*high) {
-            *a = a.max(b);
-        }
-        live = low;
-    }
-    match live.first() {
-        Some(&m) => m,
-        None => first,
     }
 }
 

@@ -113,7 +113,7 @@ fn softplus<T: Scalar>(x: T) -> T {
 fn log_sum_exp<T: Scalar, const N: usize>(z: &[T; N]) -> T {
     let Some(&first) = z.first() else { return T::ZERO };
     // Trees, not folds, as in the softmax: independent exponentials and `⌈log₂ N⌉` dependent steps.
-    let max = crate::activation::tree_max(*z, first);
+    let max = crate::kernel::tree_max(*z, first);
     let mut e = [T::ZERO; N];
     if core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>() {
         crate::kernel::map_in_lanes(z, &mut e, |v| (v - max).exp_fast());
