@@ -201,8 +201,9 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     /// data is computed exactly as in training (cross-entropies from the logits).
     fn forward_logits(&self, x: &[T; IN]) -> ([T; OUT], [T; OUT]);
     /// Inference on many samples: `outputs[k] = forward(&inputs[k])`, up to rounding, computed in
-    /// blocks of [`BLOCK`](crate::batch::BLOCK) samples that every layer processes together,
-    /// vectorised across samples (see [`crate::batch`]). No allocation.
+    /// blocks of [`BLOCK`](crate::batch::BLOCK) samples (32 for networks of 1024 parameters or
+    /// more on CPUs with AVX-512; the same bits) that every layer processes together, vectorised
+    /// across samples (see [`crate::batch`]). No allocation.
     ///
     /// # Panics
     /// If `inputs` and `outputs` differ in length.
