@@ -161,6 +161,35 @@ pub fn sum_of_squares<T: Scalar>(v: &[T]) -> T {
     tree_sum(acc, T::ZERO)
 }
 
+/// `z = b + Σᵢ xᵢ·W[·][i]` for narrow inputs: column by column, which vectorises across the
+/// outputs, in two interleaved sums (even and odd inputs) that halve the dependency chain.
+/// `row(j)` is row `j` of `W`.
+// Indexed loops: with iterators over `x` and the sums, the microcontroller builds (opt-level
+// "z") kept a bounds check on `row(j)[i]`, and the firmware check found a reachable panic.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn column_sums<'w, T: Scalar + 'w, const IN: usize, const OUT: usize>(
+    row: impl Fn(usize) -> &'w [T; IN],
+    b: &[T; OUT],
+    x: &[T; IN],
+) -> [T; OUT] {
+    let zero = T::ZERO.widen();
+    let mut z = b.map(T::widen);
+    let mut odd = [zero; OUT];
+    for i in 0..IN {
+        let acc = if i % 2 == 0 { &mut z } else { &mut odd };
+        for j in 0..OUT {
+            acc[j] = row(j)[i].mul_acc(x[i], acc[j]);
+        }
+    }
+    if IN > 1 {
+        for j in 0..OUT {
+            z[j] = z[j] + odd[j];
+        }
+    }
+    z.map(T::narrow)
+}
+
 /// A dot product in 16 partial sums behind a call boundary; see [`mat_vec`].
 #[inline(never)]
 fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator {
@@ -201,23 +230,14 @@ pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
         // forwarded from the store buffer: it waits until they reach the cache, and circles'
         // per-sample SGD step (2-4-6-6-4-1) spent about a quarter of its time there (criterion:
         // 108 → 80 ns a step; the forward pass alone 32 → 21 ns). The values are untouched.
-        // Tiny layers (2-2-1, xor's 2 × 4) were slower with it and keep one load.
-        let hide = cfg!(target_arch = "x86_64") && IN * OUT > 8;
-        let rows: [&[T; IN]; OUT] = core::array::from_fn(|j| if hide { core::hint::black_box(&w[j]) } else { &w[j] });
-        // Two interleaved column sums halve the dependency chain.
-        let mut odd = [zero; OUT];
-        for i in 0..IN {
-            let acc = if i % 2 == 0 { &mut z } else { &mut odd };
-            for j in 0..OUT {
-                acc[j] = rows[j][i].mul_acc(x[i], acc[j]);
-            }
+        // Tiny layers (2-2-1, xor's 2 × 4) were slower with it and keep one load; elsewhere
+        // the array of row addresses cost microcontrollers 14% more instructions, so they
+        // index `w` directly.
+        if cfg!(target_arch = "x86_64") && IN * OUT > 8 {
+            let rows = w.each_ref().map(core::hint::black_box);
+            return column_sums(|j| rows[j], b, x);
         }
-        if IN > 1 {
-            for j in 0..OUT {
-                z[j] = z[j] + odd[j];
-            }
-        }
-        return z.map(T::narrow);
+        return column_sums(|j| &w[j], b, x);
     }
     if (2 * LANES..8 * LANES).contains(&IN) {
         // Mid widths: one call per row. Inlined, LLVM vectorises this row loop across rows
