@@ -35,9 +35,9 @@ use core::fmt::Debug;
     message = "`{Self}` is not a loss for outputs of width {N}",
     note = "the loss's width must equal the network's output width"
 )]
-pub trait Loss<T: Scalar, const N: usize>: Copy + Debug {
+pub trait Loss<T: Scalar, const N: usize>: Copy + Debug + Send + Sync {
     /// What a sample's expected output is written as.
-    type Target: Copy + Debug;
+    type Target: Copy + Debug + Send + Sync;
 
     /// Name for reports.
     const NAME: &'static str;

@@ -63,6 +63,12 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// measured on the fly (each sample before its own update), the validation loss and accuracy
     /// after the epoch. Same data, same seed, same machine ⇒ bit-identical weights.
     ///
+    /// With the `parallel` feature, a batch of samples × parameters ≥ 2²⁵ (a 784-128-10
+    /// network's batches of 330 or more) is split into at most 8 groups of whole blocks that
+    /// run on rayon's threads; the groups depend on the batch size only, so the weights are
+    /// the same bits on any number of threads (and equal to the one-thread path's to rounding).
+    /// Smaller batches would lose more to moving the weights between cores than they gain.
+    ///
     /// # Errors
     /// Before training: empty or mismatched data sets, batch size 0 or larger than the data,
     /// invalid stopping rules, class indices out of range, early stopping without a validation
@@ -127,8 +133,14 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                 } else {
                     // Blocks of samples through the layers' block kernels (the gradients of
                     // sample by sample to rounding; see `accumulate_block`).
-                    let block_tape = block_tape.get_or_insert_with(N::BlockTape::default);
-                    self.accumulate_block(net, block_tape, xs, ts, rng, &mut record)?;
+                    #[cfg(feature = "parallel")]
+                    let done = self.accumulate_parallel(net, xs, ts, rng, &mut record)?;
+                    #[cfg(not(feature = "parallel"))]
+                    let done = false;
+                    if !done {
+                        let block_tape = block_tape.get_or_insert_with(N::BlockTape::default);
+                        self.accumulate_block(net, block_tape, xs, ts, rng, &mut record)?;
+                    }
                     self.apply(net, xs.len())?;
                 }
                 if config.stop.max_steps.is_some_and(|max| self.steps() >= max) {

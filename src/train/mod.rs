@@ -54,6 +54,8 @@
 mod config;
 mod error;
 mod fit;
+#[cfg(feature = "parallel")]
+mod parallel;
 mod policy;
 mod report;
 mod target;

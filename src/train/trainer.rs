@@ -28,7 +28,10 @@ impl Regularization {
 
 /// Everything one training run keeps besides the network, all inline (no heap):
 /// the gradient accumulator (type `N`), the optimizer state (shaped like `N`), a snapshot `N`
-/// for early stopping, and the loss, schedule and regularisation.
+/// for early stopping, and the loss, schedule and regularisation. With the `parallel` feature,
+/// [`Trainer::fit`] splits big mini-batches (samples × parameters ≥ 2²⁵) between threads and
+/// keeps up to 7 more gradient buffers on the heap for them; the result does not depend on the
+/// number of threads and equals the one-thread result to rounding.
 ///
 /// Memory: `size_of::<Trainer<…>>()` is about `(2 + k)·size_of::<N>()`, with `k` = 0 for
 /// [`Sgd`](crate::optim::Sgd), 1 for momentum and RMSprop, 2 for the Adam family. For a network
@@ -43,7 +46,7 @@ pub struct Trainer<T: Scalar, N: Parameters<T>, O: Optimizer<T>, L> {
     /// The learning rate per step.
     pub schedule: Schedule,
     regularization: Regularization,
-    grads: N,
+    pub(super) grads: N,
     state: O::State<N>,
     pub(super) snapshot: N,
     steps: u64,
@@ -51,6 +54,10 @@ pub struct Trainer<T: Scalar, N: Parameters<T>, O: Optimizer<T>, L> {
     /// Samples were accumulated since the last update (so the fused per-sample path knows
     /// whether the accumulator is empty).
     pub(super) pending: bool,
+    /// One gradient buffer per group of a batch split between threads (`parallel` feature;
+    /// allocated by the first such batch).
+    #[cfg(feature = "parallel")]
+    pub(super) group_grads: std::vec::Vec<N>,
 }
 
 impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N, O, L> {
@@ -73,6 +80,8 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             steps: 0,
             epoch: 0,
             pending: false,
+            #[cfg(feature = "parallel")]
+            group_grads: std::vec::Vec::new(),
         })
     }
 

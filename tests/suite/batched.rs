@@ -215,3 +215,68 @@ fn parallel_results_are_bit_identical() {
     block.accumulate_block(&net, &mut block_tape, &xs[..48], &ts[..48], &mut rng(1), |_, _, _| {}).unwrap();
     assert_close(&values(block.gradients()), &values(one.gradients()), 1e-5, "gradients");
 }
+
+/// With `parallel`, a mini-batch of several blocks is split into groups of whole blocks on
+/// rayon tasks: the trained weights are the same bits on 1 and 3 threads (the groups depend on
+/// the batch, not the threads), equal to the one-thread path's to rounding, and the losses
+/// reach `fit`'s report in sample order.
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_mini_batches_do_not_depend_on_the_threads() {
+    let mut r = rng(21);
+    let start = Big::random(&mut r);
+    // Batches of 1024 samples × 34 186 parameters: above the size split between threads.
+    let (xs, ts) = data::<256, _>(1100, 10, &mut r);
+    let mut config = FitConfig::new(2).batch(Batch::Mini(1024));
+    config.shuffle = false;
+    let train = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let mut net = start.clone();
+            let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.05)).unwrap();
+            let (mut x, mut t) = (xs.clone(), ts.clone());
+            let report = trainer
+                .fit(&mut net, FitData::new(&mut x, &mut t), &config, &mut rng(3), |_| Control::Continue)
+                .unwrap();
+            (net, report.last.train_loss)
+        })
+    };
+    let (one, loss_one) = train(1);
+    let (three, loss_three) = train(3);
+    assert_eq!(bits(&one), bits(&three), "weights on 1 and 3 threads");
+    assert_eq!(loss_one.to_bits(), loss_three.to_bits(), "reported loss");
+
+    // The one-thread path: `accumulate_block` + `apply` per batch of 1024.
+    let mut net = start.clone();
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.05)).unwrap();
+    let mut tape = <Big as Network<f32, 256, 10>>::BlockTape::default();
+    let mut losses = 0.0;
+    for _ in 0..2 {
+        losses = 0.0;
+        for (x, t) in xs.chunks(1024).zip(ts.chunks(1024)) {
+            trainer.accumulate_block(&net, &mut tape, x, t, &mut rng(3), |l, _, _| losses += f64::from(l)).unwrap();
+            trainer.apply(&mut net, x.len()).unwrap();
+        }
+    }
+    assert_close(&values(&one), &values(&net), 1e-5, "weights against one thread");
+    assert!((loss_one - losses / 1100.0).abs() <= 1e-5 * loss_one.abs(), "{loss_one} against {}", losses / 1100.0);
+    assert_ne!(bits(&one), bits(&start), "training changed the weights");
+}
+
+/// A non-finite loss in a later group of a split batch: `fit` fails, the network keeps its
+/// weights and no gradient is left behind.
+#[cfg(feature = "parallel")]
+#[test]
+fn a_non_finite_loss_in_a_split_batch_changes_nothing() {
+    let mut r = rng(22);
+    let start = Big::random(&mut r);
+    let (mut xs, mut ts) = data::<256, _>(1024, 10, &mut r);
+    xs[1000] = [f32::MAX; 256]; // finite data, an infinite pre-activation: in the last group
+    let mut net = start.clone();
+    let mut trainer = Trainer::new(Sgd, SparseCategoricalCrossEntropy, Schedule::Constant(0.05)).unwrap();
+    let config = FitConfig::new(1).batch(Batch::Mini(1024));
+    let result = trainer.fit(&mut net, FitData::new(&mut xs, &mut ts), &config, &mut rng(3), |_| Control::Continue);
+    assert!(matches!(result, Err(constnet::train::TrainError::NonFiniteLoss { .. })), "{result:?}");
+    assert_eq!(bits(&net), bits(&start), "weights unchanged");
+    assert!(bits(trainer.gradients()).iter().all(|&b| b == 0), "gradients discarded");
+}
