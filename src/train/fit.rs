@@ -66,8 +66,9 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     /// With the `parallel` feature, a batch of samples × parameters ≥ 2²⁵ (a 784-128-10
     /// network's batches of 330 or more) is split into at most 8 groups of whole blocks that
     /// run on rayon's threads; the groups depend on the batch size only, so the weights are
-    /// the same bits on any number of threads (and equal to the one-thread path's to rounding).
-    /// Smaller batches would lose more to moving the weights between cores than they gain.
+    /// the same bits on any number of threads (and equal to the one-thread path's to rounding;
+    /// `rng` advances by one draw per group, so later shuffles differ from a build without the
+    /// feature). Smaller batches would lose more to moving the weights between cores than they gain.
     ///
     /// # Errors
     /// Before training: empty or mismatched data sets, batch size 0 or larger than the data,

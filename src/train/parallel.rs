@@ -8,7 +8,8 @@
 //! accumulates into the trainer's gradients, the others into buffers the trainer keeps, which
 //! are then added in group order; the losses reach `record` in sample order. So the result is
 //! the same bits on 1 or 64 threads, equal to the one-thread path's to rounding (the sums are
-//! grouped differently), and a dropout network draws other masks than without the feature.
+//! grouped differently). The training rng advances by one draw per group, so a dropout network
+//! draws other masks, and later epochs shuffle differently, than without the feature.
 //!
 //! Only big batches are split. Every update changes the weights, which the next batch's tasks
 //! then read from the core that wrote them, and the gradients travel back: for a 784-128-10
@@ -35,7 +36,7 @@ const MAX_GROUPS: usize = 8;
 /// documentation for the measurements behind it.
 const PARALLEL_BATCH_WORK: usize = 1 << 25;
 
-/// One sample's loss and output, or a non-finite loss.
+/// A group's losses and outputs in sample order, or its first non-finite loss (sample, value).
 type Outcome<T, const OUT: usize> = Result<Vec<(T, [T; OUT])>, (usize, T)>;
 
 impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N, O, L> {
