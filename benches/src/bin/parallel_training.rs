@@ -11,7 +11,6 @@
 
 use constnet::loss::SparseCategoricalCrossEntropy;
 use constnet::optim::{Schedule, Sgd};
-use constnet::prelude::*;
 use constnet::rand::rngs::Xoshiro128PlusPlus;
 use constnet::rand::{RngExt, SeedableRng};
 use constnet::train::{Batch, Control, FitConfig, FitData, Trainer};
