@@ -221,8 +221,6 @@ pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
     b: &[T; OUT],
     x: &[T; IN],
 ) -> [T; OUT] {
-    let zero = T::ZERO.widen();
-    let mut z = b.map(T::widen);
     if IN < LANES {
         // Each row through `black_box` (x86-64, more than 8 weights): LLVM then loads the
         // weights row by row instead of 32 or 64 bytes spanning several rows. A training step
@@ -239,6 +237,8 @@ pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
         }
         return column_sums(|j| &w[j], b, x);
     }
+    let zero = T::ZERO.widen();
+    let mut z = b.map(T::widen);
     if (2 * LANES..8 * LANES).contains(&IN) {
         // Mid widths: one call per row. Inlined, LLVM vectorises this row loop across rows
         // (gathering weights 16 rows apart), several times slower than a dot product per row.

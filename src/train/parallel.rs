@@ -18,6 +18,7 @@
 //! `Mini(512)` / `Mini(1024)` were 1.35× / 1.6× faster (a scratch program, then
 //! `cargo run --release -p constnet-benches --bin parallel_training --features parallel`).
 
+use super::trainer::block_gradients;
 use super::{TrainError, Trainer};
 use crate::batch::TRAIN_BLOCK;
 use crate::loss::Loss;
@@ -82,23 +83,12 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
                 let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
                 let mut tape = N::BlockTape::default();
                 let mut seen = Vec::with_capacity(end - start);
-                for (b, (xs, ts)) in
-                    inputs[start..end].chunks(TRAIN_BLOCK).zip(targets[start..end].chunks(TRAIN_BLOCK)).enumerate()
-                {
-                    net.forward_train_block(xs, &mut tape, &mut rng);
-                    let mut deltas = [[T::ZERO; OUT]; TRAIN_BLOCK];
-                    for (s, (t, delta)) in ts.iter().zip(deltas.iter_mut()).enumerate() {
-                        let (Some(z), Some(y)) = (N::block_pre_activation(&tape, s), N::block_output(&tape, s)) else {
-                            break;
-                        };
-                        let value = loss.value_at::<N::OutputActivation>(z, y, t);
-                        if !value.is_finite() {
-                            return Err((start + b * TRAIN_BLOCK + s, value));
-                        }
-                        *delta = loss.delta::<N::OutputActivation>(z, y, t);
+                let blocks = inputs[start..end].chunks(TRAIN_BLOCK).zip(targets[start..end].chunks(TRAIN_BLOCK));
+                for (b, (xs, ts)) in blocks.enumerate() {
+                    block_gradients(net, loss, &mut tape, xs, ts, &mut rng, grads, &mut |value, y: &[T; OUT], _| {
                         seen.push((value, *y));
-                    }
-                    net.backward_block(xs, &tape, &deltas, grads);
+                    })
+                    .map_err(|(s, value)| (start + b * TRAIN_BLOCK + s, value))?;
                 }
                 Ok(seen)
             })
@@ -110,13 +100,8 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
             }
             return Err(TrainError::NonFiniteLoss { epoch: self.epoch, step: self.steps() + 1, loss: value.to_f64() });
         }
-        let mut targets_in_order = targets.iter();
-        for outcome in &outcomes {
-            for (value, y) in outcome.iter().flatten() {
-                if let Some(t) = targets_in_order.next() {
-                    record(*value, y, t);
-                }
-            }
+        for ((value, y), t) in outcomes.iter().flatten().flatten().zip(targets) {
+            record(*value, y, t);
         }
         for group in &mut self.group_grads[..groups - 1] {
             for t in 0..N::TENSORS {

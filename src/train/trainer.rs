@@ -171,25 +171,10 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
     {
         use crate::batch::TRAIN_BLOCK;
         for (xs, ts) in inputs.chunks(TRAIN_BLOCK).zip(targets.chunks(TRAIN_BLOCK)) {
-            net.forward_train_block(xs, tape, rng);
-            let mut deltas = [[T::ZERO; OUT]; TRAIN_BLOCK];
-            for (s, (t, delta)) in ts.iter().zip(deltas.iter_mut()).enumerate() {
-                let (Some(z), Some(y)) = (N::block_pre_activation(tape, s), N::block_output(tape, s)) else {
-                    break;
-                };
-                let loss = self.loss.value_at::<N::OutputActivation>(z, y, t);
-                if !loss.is_finite() {
-                    self.discard_gradients();
-                    return Err(TrainError::NonFiniteLoss {
-                        epoch: self.epoch,
-                        step: self.steps + 1,
-                        loss: loss.to_f64(),
-                    });
-                }
-                *delta = self.loss.delta::<N::OutputActivation>(z, y, t);
-                record(loss, y, t);
+            if let Err((_, loss)) = block_gradients(net, self.loss, tape, xs, ts, rng, &mut self.grads, &mut record) {
+                self.discard_gradients();
+                return Err(TrainError::NonFiniteLoss { epoch: self.epoch, step: self.steps + 1, loss: loss.to_f64() });
             }
-            net.backward_block(xs, tape, &deltas, &mut self.grads);
             self.pending = true;
         }
         Ok(())
@@ -332,4 +317,45 @@ impl<T: Scalar, N: Parameters<T> + Clone, O: Optimizer<T>, L: Copy> Trainer<T, N
         self.apply(net, 1)?;
         Ok(loss)
     }
+}
+
+/// One block of at most [`TRAIN_BLOCK`](crate::batch::TRAIN_BLOCK) samples: records its forward
+/// passes in `tape`, computes each sample's loss and output error signal (calling `record` with
+/// each), and adds the block's gradients to `grads`. At the first non-finite loss it stops before
+/// touching `grads` and returns that sample's index in the block and its loss.
+// `clippy::too_many_arguments`: the pieces of a trainer it borrows separately, so that the
+// `parallel` feature can run blocks on several threads with their own gradients.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(super) fn block_gradients<T, N, L, R, const IN: usize, const OUT: usize>(
+    net: &N,
+    loss: L,
+    tape: &mut N::BlockTape,
+    xs: &[[T; IN]],
+    ts: &[L::Target],
+    rng: &mut R,
+    grads: &mut N,
+    record: &mut impl FnMut(T, &[T; OUT], &L::Target),
+) -> Result<(), (usize, T)>
+where
+    T: Scalar,
+    N: Network<T, IN, OUT>,
+    L: Loss<T, OUT>,
+    R: Rng + ?Sized,
+{
+    let mut deltas = [[T::ZERO; OUT]; crate::batch::TRAIN_BLOCK];
+    net.forward_train_block(xs, tape, rng);
+    for (s, (t, delta)) in ts.iter().zip(deltas.iter_mut()).enumerate() {
+        let (Some(z), Some(y)) = (N::block_pre_activation(tape, s), N::block_output(tape, s)) else {
+            break;
+        };
+        let value = loss.value_at::<N::OutputActivation>(z, y, t);
+        if !value.is_finite() {
+            return Err((s, value));
+        }
+        *delta = loss.delta::<N::OutputActivation>(z, y, t);
+        record(value, y, t);
+    }
+    net.backward_block(xs, tape, &deltas, grads);
+    Ok(())
 }
