@@ -2,10 +2,12 @@
 
 use constnet_benches::harness::{self, CYCLED_INPUTS, Group, assert_close};
 use constnet_benches::nalgebra_nets as na;
+use constnet_benches::peak;
 use constnet_benches::vecvec::{Act, VecMlp};
 use constnet_benches::workloads::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use nalgebra::SVector;
+use std::hint::black_box;
 
 /// Adds a small multiple of the previous output to the first input.
 fn next_array<const IN: usize, const OUT: usize>(base: &[f32; IN], y: &[f32; OUT]) -> [f32; IN] {
@@ -64,12 +66,26 @@ where
     cases(fwd, lat, id, &xs, |x| net.forward(x), Some(|x: &[f32; N]| exact.forward(x)), |x| na::dense_tanh(&nl, x), vv);
 }
 
+/// The read bandwidth for a workload's parameters, `peak/read/<workload>`: the time to stream a
+/// buffer of their size from the cache that holds it (criterion repeats the read, so the buffer
+/// stays where a per-sample pass finds its weights), taken just before the workload's cases.
+fn read_peak(c: &mut Criterion, spec: &Spec) {
+    let bytes = spec.parameter_bytes();
+    let buf = peak::read_buffer(bytes);
+    let mut p = c.benchmark_group("peak");
+    p.throughput(criterion::Throughput::Elements(peak::read_bytes(bytes) as u64));
+    p.bench_function(criterion::BenchmarkId::new("read", spec.id), |b| b.iter(|| peak::read_all(black_box(&buf))));
+    p.finish();
+}
+
 fn forward_and_latency(c: &mut Criterion) {
     // Two groups open at once are not possible with one `Criterion`, so each workload's cases
     // are registered through a second handle configured the same way.
     let mut lat_c = constnet_benches::criterion().configure_from_args();
     let mut fwd = c.benchmark_group("forward");
     let mut lat = lat_c.benchmark_group("latency");
+    // And a third for the read bandwidth, measured between the workloads.
+    let mut peak_c = constnet_benches::criterion().configure_from_args();
 
     let tree: Tree = weights();
     let nt = na::Tree(na::Layer::from_net(&tree, 0), na::Layer::from_net(&tree, 1));
@@ -155,6 +171,9 @@ fn forward_and_latency(c: &mut Criterion) {
         vv,
     );
 
+    if let Some(spec) = SPECS.iter().find(|s| s.id == "mnist") {
+        read_peak(&mut peak_c, spec);
+    }
     let mnist: Box<Mnist> = Box::new(weights());
     let mnist_exact: Box<MnistExact> = Box::new(twin(&*mnist));
     let nm = na::Mnist(Box::new(na::Layer::from_net(&*mnist, 0)), na::Layer::from_net(&*mnist, 1));

@@ -1,9 +1,10 @@
 //! Benchmarks for constnet with the baselines they are compared against, measured in the same
-//! run: fixed-size `nalgebra`, a runtime-shaped `Vec<Vec<f32>>` network, and an FMA peak kernel.
+//! run: fixed-size `nalgebra`, a runtime-shaped `Vec<Vec<f32>>` network, and the FMA peak and
+//! read-bandwidth kernels.
 //!
 //! The criterion benches are in `benches/`; `src/bin/report.rs` runs them and prints the table
 //! (see the README's "Performance" section). The modules here hold what benches and report
-//! share: the workloads, the baselines, the peak kernel and the table.
+//! share: the workloads, the baselines, the peak kernels and the table.
 
 pub mod harness;
 pub mod nalgebra_conv;

@@ -111,6 +111,13 @@ fn macs(measure: &str, workload: &str) -> Option<usize> {
     }
 }
 
+/// A target ratio as written in the targets list: at most two decimals, no trailing zeros
+/// (`0.55`, `1`, `0.33` for a third).
+fn format_target(max: f64) -> String {
+    let text = format!("{max:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 fn format_ns(ns: f64) -> String {
     if ns >= 100_000.0 {
         format!("{:.0} µs", ns / 1000.0)
@@ -212,7 +219,10 @@ pub fn render(home: &Path) -> String {
                 let _ = writeln!(
                     out,
                     "- {} {} ÷ {}: {r:.2} (target ≤ {}) {verdict}",
-                    t.measure, t.workload, t.baseline, t.max
+                    t.measure,
+                    t.workload,
+                    t.baseline,
+                    format_target(t.max)
                 );
             }
             _ => {
@@ -239,7 +249,38 @@ pub fn render(home: &Path) -> String {
             }
         }
     }
+    for spec in SPECS {
+        if let Some(line) = read_bound(home, spec, peak) {
+            out.push_str(&line);
+        }
+    }
     out
+}
+
+/// The bound the same run's read bandwidth puts on a per-sample `forward` of `spec`, as a
+/// line of the targets list, if `peak/read/<workload>` was measured: one sample reads every
+/// parameter once, so it cannot take less than their bytes over the bandwidth, nor reach more of
+/// the FMA peak than that time allows.
+fn read_bound(home: &Path, spec: &crate::workloads::Spec, peak: Option<f64>) -> Option<String> {
+    let read = elements(home, "peak", "read", spec.id)?;
+    let bandwidth = read / median_ns(home, "peak", "read", Some(spec.id))?;
+    let bytes = spec.parameter_bytes() as f64;
+    let floor = bytes / bandwidth;
+    let mut line = format!(
+        "- forward {}: one sample reads {:.0} KB of parameters; this run streamed a buffer of that size \
+         at {bandwidth:.0} B/ns, so a pass takes at least {}",
+        spec.id,
+        bytes / 1000.0,
+        format_ns(floor)
+    );
+    if let Some(p) = peak {
+        let _ = write!(line, ": at most {:.0}% of the FMA peak", 100.0 * spec.macs() as f64 / floor / p);
+    }
+    if let Some(ours) = median_ns(home, "forward", "constnet", Some(spec.id)) {
+        let _ = write!(line, " (constnet: {}, {:.0}% of that bound)", format_ns(ours), 100.0 * floor / ours);
+    }
+    line.push('\n');
+    Some(line)
 }
 
 #[cfg(test)]
@@ -270,6 +311,36 @@ mod tests {
     }
 
     #[test]
+    fn the_read_bandwidth_bounds_the_per_sample_pass() {
+        let h = home(&[
+            ("forward", "constnet", "mnist", 3000.0),
+            ("peak", "read", "mnist", 2000.0),
+            ("peak", "fma", "mnist", 1000.0),
+        ]);
+        let with_elements = |group: &str, function: &str, n: usize| {
+            let json = format!("{{\"throughput\":{{\"Elements\":{n}}}}}");
+            fs::write(h.path().join(group).join(function).join("mnist").join("new").join("benchmark.json"), json)
+                .expect("benchmark.json");
+        };
+        // 400 000 bytes in 2 µs: 200 B/ns; mnist's 407 080 bytes then take 2.04 µs; a peak of
+        // 100 per ns makes its 101 632 multiply-adds at most 50% of it.
+        with_elements("peak", "read", 400_000);
+        with_elements("peak", "fma", 100_000);
+        let text = render(h.path());
+        assert!(
+            text.contains(
+                "- forward mnist: one sample reads 407 KB of parameters; this run streamed a buffer of that size at \
+                 200 B/ns, so a pass takes at least 2.04 µs: at most 50% of the FMA peak (constnet: 3.00 µs, 68% of \
+                 that bound)"
+            ),
+            "{text}"
+        );
+        // Without the read measurement, no bound.
+        let h = home(&[("forward", "constnet", "mnist", 3000.0)]);
+        assert!(!render(h.path()).contains("streamed"));
+    }
+
+    #[test]
     fn with_results_it_prints_the_table_and_no_issue_numbers() {
         let h = home(&[("forward", "constnet", "audio", 2.0), ("forward", "nalgebra", "audio", 40.0)]);
         let text = render(h.path());
@@ -277,5 +348,9 @@ mod tests {
         assert!(text.contains("\nTargets:\n"), "{text}");
         assert!(text.contains("- forward audio ÷ nalgebra: 0.05 (target ≤ 0.12) met"), "{text}");
         assert!(!text.to_lowercase().contains("issue"), "an issue number in user-facing output: {text}");
+        assert_eq!(format_target(1.0 / 3.0), "0.33");
+        assert_eq!(format_target(1.0), "1");
+        assert_eq!(format_target(0.12), "0.12");
+        assert_eq!(format_target(0.4), "0.4");
     }
 }

@@ -103,6 +103,10 @@ impl Spec {
     pub fn macs(&self) -> usize {
         self.widths.windows(2).map(|w| w[0] * w[1]).sum()
     }
+    /// Bytes of `f32` weights and biases: what a per-sample forward pass reads once per sample.
+    pub fn parameter_bytes(&self) -> usize {
+        4 * self.widths.windows(2).map(|w| (w[0] + 1) * w[1]).sum::<usize>()
+    }
     /// Multiply-accumulates per sample of a training pass: the forward pass, `∂L/∂W = δ·xᵀ` for
     /// every layer and `Wᵀ·δ` for every layer but the first.
     pub fn train_macs(&self) -> usize {
