@@ -5,8 +5,13 @@
 //! output is its own sequence of operations, so 16-lane vectors change nothing but the speed
 //! (LLVM's own code stays 256 bits wide on Intel's AVX-512 cores, which run 512-bit
 //! multiply-adds at twice the rate: 115 against 62 per ns measured on this project's machine).
-//! 16-lane rows for the per-sample `W·x` were tried and measured slower (digits 92 against
-//! 76 ns, mnist 4.0 against 3.0 µs): its partial sums need a reduction per row.
+//! The per-sample `W·x` stays in AVX2 registers. 16 partial sums per row in one AVX-512
+//! register (16 rows sharing each load of `x`, one reduction per 16 rows, a changed order) were
+//! built twice and not kept: the second time (2026-11-30) they made mnist's per-sample pass 19%
+//! faster but digits' and audio's 5–7% slower in a native build and 30–50% slower in a portable
+//! one, and their AVX2 fallback made mnist's 8% slower; a bit-identical layout with two rows'
+//! 8 sums per register (the weights interleaved in memory) took digits' first layer alone from
+//! 60 to 35 ns yet slowed the whole pass (93 against 86 ns), as the 512-bit code did.
 //!
 //! # Same operations as the portable code
 //! Every kernel here performs, for every output, exactly the floating-point operations of the

@@ -45,8 +45,14 @@ pub fn ce_from_logits<const N: usize>(z: &SVector<f32, N>, t: usize) -> f32 {
     m + z.map(|v| (v - m).exp()).sum().ln() - z[t]
 }
 
-/// One dense layer's parameters.
+/// One dense layer's parameters, on a 64-byte boundary as constnet's layers are on x86-64.
+///
+/// Without it the baseline's speed depended on where the allocator put the matrix: mnist's
+/// 401 KB first layer, boxed, came from `mmap` 16 bytes past a page boundary, so half of its
+/// 32-byte loads straddled two cache lines, and its per-sample forward took 4.5 µs instead of
+/// 3.0–3.2 µs aligned (the report's mnist ratios before 2026-11-30 14:50 flattered constnet).
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Layer<const I: usize, const O: usize> {
     /// `W`, `O × I`.
     pub w: SMatrix<f32, O, I>,
