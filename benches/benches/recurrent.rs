@@ -36,7 +36,9 @@ fn sigmoid(v: f32) -> f32 {
 }
 
 /// A GRU cell with `nalgebra`: `G = 3·H` rows of gates, PyTorch's layout. The step multiplies
-/// borrowed matrices (`&self.w_ih * x`), so no weight is copied per call.
+/// borrowed matrices (`&self.w_ih * x`), so no weight is copied per call. On a 64-byte
+/// boundary, as constnet's `Gru` is (the nalgebra layers of the other benches are too).
+#[repr(C, align(64))]
 struct NaGru<const H: usize, const G: usize> {
     w_ih: SMatrix<f32, G, IN>,
     w_hh: SMatrix<f32, G, H>,
@@ -69,7 +71,9 @@ impl<const H: usize, const G: usize> NaGru<H, G> {
     }
 }
 
-/// An LSTM cell with `nalgebra`: `G = 4·H` rows of gates (i, f, g, o), PyTorch's layout.
+/// An LSTM cell with `nalgebra`: `G = 4·H` rows of gates (i, f, g, o), PyTorch's layout, on a
+/// 64-byte boundary as constnet's `Lstm` is.
+#[repr(C, align(64))]
 struct NaLstm<const H: usize, const G: usize> {
     w_ih: SMatrix<f32, G, IN>,
     w_hh: SMatrix<f32, G, H>,
