@@ -11,8 +11,15 @@ use crate::Scalar;
 /// Independent accumulators in [`dot`] for long vectors.
 const LANES: usize = 8;
 
-/// Rows of `W` processed together by [`mat_vec`] for wide inputs, sharing each load of `x`.
+/// Rows of `W` processed together by [`mat_vec`] for 8 to 15 and 64 to 255 inputs, sharing
+/// each load of `x`.
 const ROWS: usize = 4;
+
+/// Inputs from which [`mat_vec`] keeps 16 partial sums per row instead of 8: one AVX-512
+/// register, so a row's 16 weights are one 64-byte load. Such rows stream from L2 (a 784 × 128
+/// layer's 401 KB), where full-line loads reach 89% of the read bandwidth (mnist's per-sample
+/// pass 2.59 against 3.18 µs); below this width the 512-bit kernel made whole passes slower.
+pub(crate) const WIDE_ROWS: usize = 256;
 
 /// Samples per block in the batched forward pass: the inner loops of [`mat_block`] run over
 /// this many samples, one AVX-512 or two AVX registers of `f32`. 16 on x86-64 whatever the build
@@ -199,9 +206,12 @@ fn row_dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T::Accumulator 
 /// `z = W·x + b` for `W` stored row by row (`w[j]` is neuron `j`).
 ///
 /// Narrow inputs (`IN < 8`) are computed column by column, `z = b + Σᵢ xᵢ·W[·][i]`, which
-/// vectorises across the outputs; inputs of 16 to 63 one row at a time through a call
-/// (`row_dot`); other widths take [`ROWS`] rows at a time, each row's dot product in [`LANES`]
-/// partial sums, so every load of `x` serves several rows.
+/// vectorises across the outputs; inputs of 16 to 63, and of [`WIDE_ROWS`] (256) or more, one
+/// row at a time through a call (`row_dot`), each row's dot product in 16 partial sums
+/// `sₗ = Σ_{i ≡ l (mod 16)} wᵢ·xᵢ` (inputs in order) added as the tree of [`tree_sum`]; other
+/// widths take [`ROWS`] rows at a time, each row's dot product in [`LANES`] partial sums, so
+/// every load of `x` serves several rows. The SIMD paths of [`crate::simd`] compute exactly
+/// these operations.
 #[inline(always)]
 pub fn mat_vec<T: Scalar, const IN: usize, const OUT: usize>(
     w: &[[T; IN]; OUT],
@@ -239,9 +249,9 @@ pub(crate) fn mat_vec_portable<T: Scalar, const IN: usize, const OUT: usize>(
     }
     let zero = T::ZERO.widen();
     let mut z = b.map(T::widen);
-    if (2 * LANES..8 * LANES).contains(&IN) {
-        // Mid widths: one call per row. Inlined, LLVM vectorises this row loop across rows
-        // (gathering weights 16 rows apart), several times slower than a dot product per row.
+    if (2 * LANES..8 * LANES).contains(&IN) || IN >= WIDE_ROWS {
+        // Mid and wide rows: one call per row. Inlined, LLVM vectorises this row loop across
+        // rows (gathering weights 16 rows apart), several times slower than a dot product per row.
         for (zj, row) in z.iter_mut().zip(w) {
             *zj = *zj + row_dot(row, x);
         }
@@ -451,11 +461,12 @@ mod tests {
         check::<31>();
     }
 
-    /// The rows-in-fours path of `mat_vec` (8 to 15 and 64 or more inputs) does the indexed
-    /// form's arithmetic in the indexed form's order, bit for bit.
+    /// `mat_vec` (SIMD or portable) does the indexed form's arithmetic in the indexed form's
+    /// order, bit for bit: rows in fours with 8 partial sums for 8 to 15 and 64 to 255 inputs,
+    /// and 16 partial sums per row, inputs in order, for 16 to 63 and 256 or more.
     #[test]
-    fn mat_vec_in_fours_adds_in_the_same_order_as_the_indexed_form() {
-        use super::{LANES, ROWS, dot_acc};
+    fn mat_vec_adds_in_the_same_order_as_the_indexed_form() {
+        use super::{LANES, ROWS, WIDE_ROWS, dot_acc};
         use crate::Scalar;
         fn indexed<const IN: usize, const OUT: usize>(
             w: &[[f32; IN]; OUT],
@@ -463,6 +474,22 @@ mod tests {
             x: &[f32; IN],
         ) -> [f32; OUT] {
             let mut z = *b;
+            if (16..64).contains(&IN) || IN >= WIDE_ROWS {
+                for (zj, row) in z.iter_mut().zip(w) {
+                    let mut acc = [0.0f32; 16];
+                    for i in 0..IN {
+                        acc[i % 16] = row[i].mul_acc(x[i], acc[i % 16]);
+                    }
+                    // The tree: lanes l + 8, then l + 4, l + 2, l + 1.
+                    for half in [8, 4, 2, 1] {
+                        for l in 0..half {
+                            acc[l] += acc[l + half];
+                        }
+                    }
+                    *zj += acc[0];
+                }
+                return z;
+            }
             let (groups, rest) = w.as_chunks::<ROWS>();
             let (x_body, x_tail) = x.as_chunks::<LANES>();
             for (g, rows) in groups.iter().enumerate() {
@@ -507,9 +534,15 @@ mod tests {
         check::<9, 5>();
         check::<13, 10>();
         check::<15, 7>();
+        check::<21, 100>();
+        check::<32, 10>();
         check::<64, 21>();
         check::<100, 13>();
         check::<131, 6>();
+        check::<255, 9>();
+        check::<256, 7>();
+        check::<300, 13>();
+        check::<784, 17>();
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! Explicit SIMD for `f32` on x86-64, through [`pulp`]'s safe, runtime-checked tokens: `V3`
-//! (AVX2 + FMA) for the per-sample `W·x` for inputs of 8 or more, and `V4` (AVX-512) for the
-//! two kernels whose vectors run across the 16 samples of a block: the batched forward pass
-//! ([`crate::kernel::mat_block`]) and the weight gradient of a mini-batch block. There every
+//! (AVX2 + FMA) for the per-sample `W·x` for inputs of 8 or more, and `V4` (AVX-512) for its
+//! widest rows and for the two kernels whose vectors run across the 16 samples of a block: the
+//! batched forward pass ([`crate::kernel::mat_block`]) and the weight gradient of a mini-batch
+//! block. There every
 //! output is its own sequence of operations, so 16-lane vectors change nothing but the speed
 //! (LLVM's own code stays 256 bits wide on Intel's AVX-512 cores, which run 512-bit
 //! multiply-adds at twice the rate: 115 against 62 per ns measured on this project's machine).
-//! The per-sample `W·x` stays in AVX2 registers. 16 partial sums per row in one AVX-512
-//! register (16 rows sharing each load of `x`, one reduction per 16 rows, a changed order) were
-//! built twice and not kept: the second time (2026-11-30) they made mnist's per-sample pass 19%
-//! faster but digits' and audio's 5–7% slower in a native build and 30–50% slower in a portable
-//! one, and their AVX2 fallback made mnist's 8% slower; a bit-identical layout with two rows'
-//! 8 sums per register (the weights interleaved in memory) took digits' first layer alone from
-//! 60 to 35 ns yet slowed the whole pass (93 against 86 ns), as the 512-bit code did.
+//! The per-sample `W·x` runs in AVX2 registers (`V3`), except for rows of
+//! [`WIDE_ROWS`](crate::kernel) (256) inputs or more, whose order keeps 16 partial sums per
+//! row: on CPUs with AVX-512 they fill one register, so every weight load is a whole cache line
+//! (mnist's per-sample pass 3.18 → 2.66 µs native, 3.7 → 3.0 µs portable), and without it an
+//! AVX2 kernel of 6 rows × two registers computes the same operations. For narrower rows the
+//! 512-bit kernels were measured (2026-11-30) and not kept: 16 sums per row in one register made
+//! digits' and audio's whole passes 5–7% slower native and 30–50% slower portable (the layer
+//! alone was faster), and a bit-identical layout with two rows' 8 sums per register (the weights
+//! interleaved in memory) took digits' first layer from 60 to 35 ns yet the pass from 86 to
+//! 93 ns.
 //!
 //! # Same operations as the portable code
 //! Every kernel here performs, for every output, exactly the floating-point operations of the
@@ -23,12 +27,13 @@
 //!
 //! - one 8-lane register holds the [`LANES`](crate::kernel) partial sums of one row (16-lane
 //!   rows use two registers, added lane by lane first, which is the first level of the
-//!   portable reduction tree), so the loop over a row's inputs is one multiply-add per 8 weights,
-//!   with no shuffle;
-//! - rows are processed 4 or 8 at a time so that 8 independent chains hide the multiply-add
-//!   latency, and their 8-lane partial sums are reduced together, lane `l` with lane `l + 4`,
-//!   then `l + 2`, then `l + 1` (the portable `tree_sum`), by 17 shuffles and additions per 8 rows
-//!   instead of 6 per row.
+//!   portable reduction tree, or one AVX-512 register), so the loop over a row's inputs is one
+//!   multiply-add per 8 (16) weights, with no shuffle;
+//! - rows are processed 4, 6, 8 or 16 at a time so that at least 8 independent chains hide the
+//!   multiply-add latency, and their partial sums are reduced together, lane `l` with lane
+//!   `l + 4`, then `l + 2`, then `l + 1` (the portable `tree_sum`; 16-lane sums add `l + 8`
+//!   first), by 17 shuffles and additions per 8 rows instead of 6 per row (`reduce16`: 24
+//!   per 16 rows).
 //!
 //! Zero-padded tails are exact: a partial sum starts at `+0.0` and can never become `−0.0`
 //! (that needs two negative zeros), so adding a padded `0·0 = +0.0` leaves it unchanged.
@@ -272,6 +277,19 @@ mod x86 {
         b: &[f32; OUT],
         x: &[f32; IN],
     ) -> Option<[f32; OUT]> {
+        if IN >= crate::kernel::WIDE_ROWS {
+            if let Some(simd) = V4::try_new() {
+                return Some(simd.vectorize(
+                    #[inline(always)]
+                    || rows16_wide(simd, w, b, x),
+                ));
+            }
+            let simd = V3::try_new()?;
+            return Some(simd.vectorize(
+                #[inline(always)]
+                || rows16_six(simd, w, b, x),
+            ));
+        }
         let simd = V3::try_new()?;
         Some(simd.vectorize(
             #[inline(always)]
@@ -292,6 +310,21 @@ mod x86 {
                 }
                 z
             },
+        ))
+    }
+
+    /// [`mat_vec`] for rows of [`WIDE_ROWS`](crate::kernel) inputs or more through the AVX2
+    /// kernel even on a CPU with AVX-512, so the tests check both (`None` without AVX2 + FMA).
+    #[cfg(test)]
+    pub(super) fn mat_vec_wide_avx2<const IN: usize, const OUT: usize>(
+        w: &[[f32; IN]; OUT],
+        b: &[f32; OUT],
+        x: &[f32; IN],
+    ) -> Option<[f32; OUT]> {
+        let simd = V3::try_new()?;
+        Some(simd.vectorize(
+            #[inline(always)]
+            || rows16_six(simd, w, b, x),
         ))
     }
 
@@ -402,6 +435,209 @@ mod x86 {
             finish(s, acc, b, z, start, group.len());
             start += group.len();
         }
+    }
+
+    /// Rows of [`WIDE_ROWS`](crate::kernel) inputs or more, with 16 partial sums each, in AVX2
+    /// registers (CPUs without AVX-512): 6 rows at a time, each row's sums in two registers
+    /// (lanes 0–7 and 8–15, added lane by lane at the end: the first level of the portable
+    /// 16-lane tree), 12 accumulators and two of `x` in AVX2's 16 registers; `reduce8` then
+    /// finishes 6 rows (and two zeros) together. 4 rows at a time measured 8% slower on mnist's
+    /// first layer, 8 rows spill.
+    #[inline(always)]
+    fn rows16_six<const IN: usize, const OUT: usize>(
+        s: V3,
+        w: &[[f32; IN]; OUT],
+        b: &[f32; OUT],
+        x: &[f32; IN],
+    ) -> [f32; OUT] {
+        let mut z = [0.0f32; OUT];
+        let full = OUT / 6 * 6;
+        let mut start = 0;
+        while start < full {
+            rows16_six_group(s, w, b, x, &mut z, start, 6);
+            start += 6;
+        }
+        if full < OUT {
+            rows16_six_group(s, w, b, x, &mut z, full, OUT - full);
+        }
+        z
+    }
+
+    /// [`rows16_six`] for the `n ≤ 6` rows from `start` (a constant at each call, so the loops
+    /// over rows unroll).
+    #[inline(always)]
+    fn rows16_six_group<const IN: usize, const OUT: usize>(
+        s: V3,
+        w: &[[f32; IN]; OUT],
+        b: &[f32; OUT],
+        x: &[f32; IN],
+        z: &mut [f32; OUT],
+        start: usize,
+        n: usize,
+    ) {
+        let avx = s.avx;
+        let zero = avx._mm256_setzero_ps();
+        let (x_body, x_tail) = x.as_chunks::<16>();
+        let (x_tail_lo, x_tail_hi) = x_tail.split_at(x_tail.len().min(8));
+        let (x_tail_lo, x_tail_hi) = (load(&padded(x_tail_lo)), load(&padded(x_tail_hi)));
+        let rows: [&[f32; IN]; 6] = core::array::from_fn(|r| &w[(start + r).min(OUT.saturating_sub(1))]);
+        let mut lo = [zero; 6];
+        let mut hi = [zero; 6];
+        for (c, xc) in x_body.iter().enumerate() {
+            let (xl, xh) = xc.as_chunks::<8>().0.split_at(1);
+            let (xl, xh) = (load(&xl[0]), load(&xh[0]));
+            for ((l, h), row) in lo.iter_mut().zip(hi.iter_mut()).zip(&rows).take(n) {
+                let (wl, wh) = row.as_chunks::<16>().0[c].as_chunks::<8>().0.split_at(1);
+                *l = madd(s, load(&wl[0]), xl, *l);
+                *h = madd(s, load(&wh[0]), xh, *h);
+            }
+        }
+        if !IN.is_multiple_of(16) {
+            for ((l, h), row) in lo.iter_mut().zip(hi.iter_mut()).zip(&rows).take(n) {
+                let tail = row.as_chunks::<16>().1;
+                let (tl, th) = tail.split_at(tail.len().min(8));
+                *l = madd(s, load(&padded(tl)), x_tail_lo, *l);
+                if IN % 16 > 8 {
+                    *h = madd(s, load(&padded(th)), x_tail_hi, *h);
+                }
+            }
+        }
+        let mut acc = [zero; 8];
+        for ((a, l), h) in acc.iter_mut().zip(lo).zip(hi) {
+            *a = avx._mm256_add_ps(l, h);
+        }
+        finish(s, acc, b, z, start, n);
+    }
+
+    /// Rows of [`WIDE_ROWS`](crate::kernel) inputs or more, with 16 partial sums each, in
+    /// AVX-512 registers: one register per row holds all 16 sums (16 consecutive weights are one
+    /// 64-byte load, a whole cache line), 16 rows at a time share each load of `x`, and
+    /// [`reduce16`] finishes the 16 rows together. mnist's 784 × 128 layer streams its 401 KB
+    /// of weights from L2 at 89% of the bandwidth this way (2.59 against 3.18 µs per sample
+    /// with 8 sums per row in AVX2 registers).
+    #[inline(always)]
+    fn rows16_wide<const IN: usize, const OUT: usize>(
+        s: V4,
+        w: &[[f32; IN]; OUT],
+        b: &[f32; OUT],
+        x: &[f32; IN],
+    ) -> [f32; OUT] {
+        let mut z = [0.0f32; OUT];
+        let full = OUT / 16 * 16;
+        let mut start = 0;
+        while start < full {
+            rows16_wide_group(s, w, b, x, &mut z, start, 16);
+            start += 16;
+        }
+        if full < OUT {
+            rows16_wide_group(s, w, b, x, &mut z, full, OUT - full);
+        }
+        z
+    }
+
+    /// [`rows16_wide`] for the `n ≤ 16` rows from `start` (a constant at each call); the
+    /// accumulators of missing rows stay zero.
+    #[inline(always)]
+    fn rows16_wide_group<const IN: usize, const OUT: usize>(
+        s: V4,
+        w: &[[f32; IN]; OUT],
+        b: &[f32; OUT],
+        x: &[f32; IN],
+        z: &mut [f32; OUT],
+        start: usize,
+        n: usize,
+    ) {
+        let f = s.avx512f;
+        let (x_body, x_tail) = x.as_chunks::<16>();
+        let x_tail: W = pulp::cast(padded16(x_tail));
+        let rows: [&[f32; IN]; 16] = core::array::from_fn(|r| &w[(start + r).min(OUT.saturating_sub(1))]);
+        let mut acc = [f._mm512_setzero_ps(); 16];
+        for (c, xc) in x_body.iter().enumerate() {
+            let xv = halves16(s, xc);
+            for (a, row) in acc.iter_mut().zip(&rows).take(n) {
+                *a = madd16(s, pulp::cast(row.as_chunks::<16>().0[c]), xv, *a);
+            }
+        }
+        if !IN.is_multiple_of(16) {
+            for (a, row) in acc.iter_mut().zip(&rows).take(n) {
+                *a = madd16(s, pulp::cast(padded16(row.as_chunks::<16>().1)), x_tail, *a);
+            }
+        }
+        let sums = reduce16(s, acc);
+        // A whole group is one 64-byte store, which the next layer's loads of 16 or of 8
+        // values can be forwarded from.
+        if n == 16
+            && let (Some(zs), Some(bs)) = (z.get_mut(start..start + 16), b.get(start..start + 16))
+            && let (Ok(zs), Ok(bs)) = (<&mut [f32; 16]>::try_from(zs), <&[f32; 16]>::try_from(bs))
+        {
+            *zs = pulp::cast(f._mm512_add_ps(pulp::cast(*bs), sums));
+            return;
+        }
+        let sums: [f32; 16] = pulp::cast(sums);
+        if let (Some(zs), Some(bs)) = (z.get_mut(start..start + n), b.get(start..start + n)) {
+            for ((zj, &bj), &t) in zs.iter_mut().zip(bs).zip(&sums) {
+                *zj = bj + t;
+            }
+        }
+    }
+
+    /// 16 values as one register from two 8-value loads: the previous layer may have stored
+    /// them 8 at a time (AVX2 code), and one 64-byte load spanning two such stores cannot be
+    /// forwarded from the store buffer; it waits until they reach the cache (digits' output
+    /// layer stalled on its inputs).
+    #[inline(always)]
+    fn halves16(s: V4, v: &[f32; 16]) -> W {
+        let (low, high) = v.split_at(8);
+        let (low, high): (V, V) =
+            (load(low.try_into().unwrap_or(&[0.0; 8])), load(high.try_into().unwrap_or(&[0.0; 8])));
+        s.avx512dq._mm512_insertf32x8::<1>(s.avx512f._mm512_castps256_ps512(low), high)
+    }
+
+    /// `[f32; 16]` holding `values` then zeros.
+    #[inline(always)]
+    fn padded16(values: &[f32]) -> [f32; 16] {
+        let mut out = [0.0; 16];
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = v;
+        }
+        out
+    }
+
+    /// The tree sums of 16 registers of 16 partial sums, `t(v) = t₈(vₗ + vₗ₊₈)` with `t₈` the
+    /// 8-lane tree of [`reduce8`], as one register: lane `k` holds `t(a[k])`. Four levels of one
+    /// addition per pair of registers, the pairs gathered by shuffles: `vₗ + vₗ₊₈` (256-bit
+    /// halves), `+ vₗ₊₄` (128-bit quarters), `+ vₗ₊₂` and `+ vₗ₊₁` (within quarters).
+    #[inline(always)]
+    fn reduce16(s: V4, a: [W; 16]) -> W {
+        let f = s.avx512f;
+        // The shuffles leave row `r` in lane `ORDER[r]` (an involution), so the registers go in
+        // that order and the sums come out in row order.
+        const ORDER: [usize; 16] = [0, 2, 1, 3, 8, 10, 9, 11, 4, 6, 5, 7, 12, 14, 13, 15];
+        let mut q = a;
+        for (qr, &o) in q.iter_mut().zip(&ORDER) {
+            *qr = a[o];
+        }
+        // Level 1: registers k and k + 8 → one register, row k in the low half, k + 8 high.
+        let mut u = [f._mm512_setzero_ps(); 8];
+        for k in 0..8 {
+            let (x, y) = (q[k], q[k + 8]);
+            u[k] = f._mm512_add_ps(f._mm512_shuffle_f32x4::<0x44>(x, y), f._mm512_shuffle_f32x4::<0xEE>(x, y));
+        }
+        // Level 2: quarters of u[k] and u[k + 4] → rows k, k + 8, k + 4, k + 12 (4 sums each).
+        let mut v = [f._mm512_setzero_ps(); 4];
+        for k in 0..4 {
+            let (x, y) = (u[k], u[k + 4]);
+            v[k] = f._mm512_add_ps(f._mm512_shuffle_f32x4::<0x88>(x, y), f._mm512_shuffle_f32x4::<0xDD>(x, y));
+        }
+        // Level 3: pairs within quarters of v[k] and v[k + 2] (2 sums per row).
+        let mut t = [f._mm512_setzero_ps(); 2];
+        for k in 0..2 {
+            let (x, y) = (v[k], v[k + 2]);
+            t[k] = f._mm512_add_ps(f._mm512_shuffle_ps::<0x44>(x, y), f._mm512_shuffle_ps::<0xEE>(x, y));
+        }
+        // Level 4: the last pairs.
+        let (x, y) = (t[0], t[1]);
+        f._mm512_add_ps(f._mm512_shuffle_ps::<0x88>(x, y), f._mm512_shuffle_ps::<0xDD>(x, y))
     }
 
     /// [`super::mat_block`] for `S = 16·H` samples (one AVX-512 register of 16 samples per
@@ -708,6 +944,15 @@ mod tests {
                 for (j, (f, p)) in fast.iter().zip(&portable).enumerate() {
                     assert_eq!(f.to_bits(), p.to_bits(), "{IN}x{OUT}, row {j}: {f} vs {p}");
                 }
+                // The AVX2 kernel for wide rows, which CPUs with AVX-512 skip.
+                #[cfg(target_arch = "x86_64")]
+                if IN >= crate::kernel::WIDE_ROWS
+                    && let Some(avx2) = super::x86::mat_vec_wide_avx2(&w, &b, &x)
+                {
+                    for (j, (f, p)) in avx2.iter().zip(&portable).enumerate() {
+                        assert_eq!(f.to_bits(), p.to_bits(), "AVX2 {IN}x{OUT}, row {j}: {f} vs {p}");
+                    }
+                }
             }
         }
         check::<8, 1>();
@@ -727,6 +972,12 @@ mod tests {
         check::<70, 3>();
         check::<100, 33>();
         check::<128, 10>();
+        check::<255, 6>();
+        check::<256, 1>();
+        check::<256, 16>();
+        check::<257, 7>();
+        check::<270, 19>();
+        check::<300, 33>();
         check::<784, 128>();
     }
 
