@@ -5,7 +5,7 @@ use crate::Scalar;
 /// layer of them vectorises (across the outputs for one sample, across samples in a batch).
 ///
 /// Max-shifted like [`Softmax`](crate::Softmax), so it never overflows; each `e^{zᵢ − max}` has
-/// a relative error below 8.8e−8 (down to `e^{−87}`, beneath which it saturates at 1.2e−38
+/// a relative error below 1.0e−7 (down to `e^{−87}`, beneath which it saturates at 1.2e−38
 /// instead of 0), so each output is within about 3e−7 (relative) of the exact softmax.
 /// Reports [`ActivationKind::Softmax`], so the cross-entropy losses fuse with it to `p − y`.
 ///

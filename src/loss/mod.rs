@@ -105,7 +105,7 @@ fn softplus<T: Scalar>(x: T) -> T {
 
 /// `ln Σ eᶻ` without overflow.
 ///
-/// For `f32` the exponentials are [`Scalar::exp_fast`] (within 1.5 ulp, so the loss is within
+/// For `f32` the exponentials are [`Scalar::exp_fast`] (within 2 ulp, so the loss is within
 /// about 2e−7 of the one computed with `libm`'s `expf`), computed in SIMD vectors: ten `expf`
 /// calls per sample were a tenth of a digits-sized mini-batch epoch. `f64` and the fixed-point
 /// scalars keep [`Scalar::exp`] (`f64`'s fast exponential is only `f32`-accurate).
