@@ -71,8 +71,9 @@ macro_rules! fast_math {
             saturate(x, in_range(x), $min, $max, in_range($min), in_range($max))
         }
 
-        /// Fast `e^x − 1`: `2ⁿ·q + (2ⁿ − 1)`, where `2ⁿ − 1` is exact for the `n ≤ 24` that
-        /// matter (beyond, `e^x` dwarfs the 1) and `n = 0` near 0, so the result is `q` itself.
+        /// Fast `e^x − 1`: `2ⁿ·q + (2ⁿ − 1)` with one rounding. `2ⁿ − 1` is exact for
+        /// `|n| ≤ 24` (beyond, one of the two terms dwarfs the other), and near 0 `n = 0`, so
+        /// the result is `q` itself, with `q`'s relative accuracy.
         #[inline(always)]
         pub(crate) fn $exp_m1(x: $t) -> $t {
             let in_range = |x: $t| {
@@ -115,8 +116,9 @@ macro_rules! fast_math {
             if x.abs() < 0.0004 { x } else { y }
         }
 
-        /// Fast logistic sigmoid `1 / (1 + e^{−x})` from the fast `exp`. The clamp makes
-        /// `e^{−x}` finite and non-zero, so the result is in `[~1e−38, 1]` with no special case.
+        /// Fast logistic sigmoid `1 / (1 + e^{−x})` from the fast `exp`'s parts. Outside the
+        /// exponential's range the value at its edge is selected, so the result is in
+        /// `[~1e−38, 1]` with no special case.
         #[inline(always)]
         pub(crate) fn $sigmoid(x: $t) -> $t {
             // 1 + e^{−x} = (1 + 2ⁿ) + 2ⁿ·q: one multiply-add after the polynomial.
