@@ -286,16 +286,25 @@ mod tests {
     /// The `f64` versions use the same polynomials, so they have `f32`-level accuracy.
     #[test]
     fn f64_versions_have_f32_level_accuracy() {
-        let (mut e, mut t, mut s) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut e, mut m, mut t, mut s) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         let mut x = -700.0f64;
         while x <= 700.0 {
             e = e.max(((exp_f64(x) - x.exp()) / x.exp()).abs());
+            m = m.max(((exp_m1_f64(x) - x.exp_m1()) / x.exp_m1()).abs());
             t = t.max((tanh_f64(x) - x.tanh()).abs());
             s = s.max((sigmoid_f64(x) - 1.0 / (1.0 + (-x).exp())).abs());
             x += 0.000_37;
         }
-        std::println!("f64: exp rel {e:.3e}, tanh abs {t:.3e}, sigmoid abs {s:.3e}");
-        assert!(e < 2e-9 && t < 3e-7 && s < 1e-9, "exp {e:.3e} tanh {t:.3e} sigmoid {s:.3e}");
+        // exp_m1 near 0, where `exp − 1` would cancel.
+        for k in 1..2000 {
+            let x = k as f64 * 1e-6 - 1e-3;
+            m = m.max(((exp_m1_f64(x) - x.exp_m1()) / x.exp_m1()).abs());
+        }
+        std::println!("f64: exp rel {e:.3e}, exp_m1 rel {m:.3e}, tanh abs {t:.3e}, sigmoid abs {s:.3e}");
+        assert!(
+            e < 2e-9 && m < 4e-9 && t < 3e-7 && s < 1e-9,
+            "exp {e:.3e} exp_m1 {m:.3e} tanh {t:.3e} sigmoid {s:.3e}"
+        );
         assert!(exp_f64(f64::NAN).is_nan() && tanh_f64(f64::NAN).is_nan() && sigmoid_f64(f64::NAN).is_nan());
         assert_eq!(exp_f64(f64::INFINITY), exp_f64(709.0));
         assert_eq!(exp_f64(f64::NEG_INFINITY), exp_f64(-708.0));
