@@ -25,12 +25,15 @@
 /// `e^MAX`, so it is never 0, subnormal or infinite.
 macro_rules! fast_math {
     ($t:ty, $bits:ty, $ibits:ty, mantissa = $mant:expr, bias = $bias:expr, min = $min:expr, max = $max:expr,
-     exp = $exp:ident, exp_m1 = $exp_m1:ident, parts = $parts:ident, tanh = $tanh:ident, sigmoid = $sigmoid:ident) => {
-        /// `e^x = 2ⁿ + 2ⁿ·q` for `x` in `[MIN, MAX]`, returned as `(q, 2ⁿ)`: `q ≈ e^r − 1`.
+     exp = $exp:ident, exp_m1 = $exp_m1:ident, exp_plus = $exp_plus:ident, tanh = $tanh:ident, sigmoid = $sigmoid:ident) => {
+        /// `e^x + c` as `2ⁿ·q + (2ⁿ + c)` (`q ≈ e^r − 1`), one rounding after the polynomial, so
+        /// `exp`, `exp_m1` and the sigmoid's `1 + e^{−x}` are each one multiply-add after it.
+        /// Computed unclamped and replaced outside `[MIN, MAX]` by the value at the edge, so the
+        /// range check is off the dependency chain; a NaN fails both comparisons and passes.
         // The same decimal constants serve `f32` and `f64`.
         #[allow(clippy::excessive_precision)]
         #[inline(always)]
-        fn $parts(x: $t) -> ($t, $t) {
+        fn $exp_plus(x: $t, c: $t) -> $t {
             const LOG2E: $t = core::f64::consts::LOG2_E as $t;
             // 0.693359375 has 9 significant bits, so n·LN2_HI is exact for |n| < 2¹⁵.
             const LN2_HI: $t = 0.693_359_375;
@@ -43,32 +46,30 @@ macro_rules! fast_math {
             const P3: $t = 4.166_579_589_4e-2;
             const P4: $t = 1.666_666_545_9e-1;
             const P5: $t = 5.000_000_120_1e-1;
-            let fma = <$t as crate::Scalar>::mul_add;
-            let shifted = fma(x, LOG2E, ROUND);
-            let n = shifted - ROUND;
-            let r = fma(n, -LN2_LO, fma(n, -LN2_HI, x));
-            // q = r + P5·r² + P4·r³ + … + P0·r⁷ by Estrin's scheme: three multiply-adds deep.
-            let r2 = r * r;
-            let r4 = r2 * r2;
-            let low = fma(r2, fma(P4, r, P5), r);
-            let high = fma(r2, fma(P0, r, P1), fma(P2, r, P3));
-            let q = fma(r4, high, low);
-            // The integer n sits in the low bits of `shifted`; rebuild 2ⁿ from it.
-            let n_int = (shifted.to_bits() as $ibits).wrapping_sub(ROUND.to_bits() as $ibits);
-            let two_n = <$t>::from_bits((n_int.wrapping_add($bias) as $bits) << $mant);
-            (q, two_n)
+            let in_range = |x: $t| {
+                let fma = <$t as crate::Scalar>::mul_add;
+                let shifted = fma(x, LOG2E, ROUND);
+                let n = shifted - ROUND;
+                let r = fma(n, -LN2_LO, fma(n, -LN2_HI, x));
+                // q = r + P5·r² + P4·r³ + … + P0·r⁷ by Estrin's scheme: three multiply-adds deep.
+                let r2 = r * r;
+                let r4 = r2 * r2;
+                let low = fma(r2, fma(P4, r, P5), r);
+                let high = fma(r2, fma(P0, r, P1), fma(P2, r, P3));
+                let q = fma(r4, high, low);
+                // The integer n sits in the low bits of `shifted`; rebuild 2ⁿ from it.
+                let n_int = (shifted.to_bits() as $ibits).wrapping_sub(ROUND.to_bits() as $ibits);
+                let two_n = <$t>::from_bits((n_int.wrapping_add($bias) as $bits) << $mant);
+                fma(q, two_n, two_n + c)
+            };
+            saturate(x, in_range(x), $min, $max, in_range($min), in_range($max))
         }
 
         /// Fast `e^x`; see the module docs.
         #[inline(always)]
         pub(crate) fn $exp(x: $t) -> $t {
-            let in_range = |x: $t| {
-                let (q, two_n) = $parts(x);
-                <$t as crate::Scalar>::mul_add(q, two_n, two_n)
-            };
-            // Computed unclamped and replaced afterwards, so the range check is off the
-            // dependency chain; a NaN fails both comparisons and passes through.
-            saturate(x, in_range(x), $min, $max, in_range($min), in_range($max))
+            // `2ⁿ + (−0.0)` is exactly `2ⁿ`, and LLVM drops the addition (it keeps `+ 0.0`).
+            $exp_plus(x, -0.0)
         }
 
         /// Fast `e^x − 1`: `2ⁿ·q + (2ⁿ − 1)` with one rounding. `2ⁿ − 1` is exact for
@@ -76,11 +77,7 @@ macro_rules! fast_math {
         /// the result is `q` itself, with `q`'s relative accuracy.
         #[inline(always)]
         pub(crate) fn $exp_m1(x: $t) -> $t {
-            let in_range = |x: $t| {
-                let (q, two_n) = $parts(x);
-                <$t as crate::Scalar>::mul_add(q, two_n, two_n - 1.0)
-            };
-            saturate(x, in_range(x), $min, $max, in_range($min), in_range($max))
+            $exp_plus(x, -1.0)
         }
 
         /// Fast `tanh x`: Eigen's odd/even rational minimax approximation `x·P(x²)/Q(x²)` on
@@ -116,17 +113,12 @@ macro_rules! fast_math {
             if x.abs() < 0.0004 { x } else { y }
         }
 
-        /// Fast logistic sigmoid `1 / (1 + e^{−x})` from the fast `exp`'s parts. Outside the
-        /// exponential's range the value at its edge is selected, so the result is in
-        /// `[~1e−38, 1]` with no special case.
+        /// Fast logistic sigmoid `1 / (e^{−x} + 1)`, the `+ 1` folded into the exponential's last
+        /// multiply-add. Outside the exponential's range the value at its edge is selected, so
+        /// the result is in `[~1e−38, 1]` with no special case.
         #[inline(always)]
         pub(crate) fn $sigmoid(x: $t) -> $t {
-            // 1 + e^{−x} = (1 + 2ⁿ) + 2ⁿ·q: one multiply-add after the polynomial.
-            let in_range = |x: $t| {
-                let (q, two_n) = $parts(-x);
-                1.0 / <$t as crate::Scalar>::mul_add(q, two_n, 1.0 + two_n)
-            };
-            saturate(x, in_range(x), -$max, -$min, in_range(-$max), in_range(-$min))
+            1.0 / $exp_plus(-x, 1.0)
         }
     };
 }
@@ -151,7 +143,7 @@ fast_math!(
     max = 88.0,
     exp = exp_f32,
     exp_m1 = exp_m1_f32,
-    parts = exp_parts_f32,
+    exp_plus = exp_plus_f32,
     tanh = tanh_f32,
     sigmoid = sigmoid_f32
 );
@@ -165,7 +157,7 @@ fast_math!(
     max = 709.0,
     exp = exp_f64,
     exp_m1 = exp_m1_f64,
-    parts = exp_parts_f64,
+    exp_plus = exp_plus_f64,
     tanh = tanh_f64,
     sigmoid = sigmoid_f64
 );
