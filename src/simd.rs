@@ -451,16 +451,26 @@ mod x86 {
         x: &[f32; IN],
     ) -> [f32; OUT] {
         let mut z = [0.0f32; OUT];
-        let full = OUT / 6 * 6;
+        in_groups::<OUT, 6>(
+            #[inline(always)]
+            |start, n| rows16_six_group(s, w, b, x, &mut z, start, n),
+        );
+        z
+    }
+
+    /// Calls `group(start, n)` for the rows of an `OUT`-row matrix, `G` at a time, then for
+    /// the remainder (`n` is a constant at each call, so the group's loops over rows unroll).
+    #[inline(always)]
+    fn in_groups<const OUT: usize, const G: usize>(mut group: impl FnMut(usize, usize)) {
+        let full = OUT / G * G;
         let mut start = 0;
         while start < full {
-            rows16_six_group(s, w, b, x, &mut z, start, 6);
-            start += 6;
+            group(start, G);
+            start += G;
         }
         if full < OUT {
-            rows16_six_group(s, w, b, x, &mut z, full, OUT - full);
+            group(full, OUT - full);
         }
-        z
     }
 
     /// [`rows16_six`] for the `n ≤ 6` rows from `start` (a constant at each call, so the loops
@@ -523,15 +533,10 @@ mod x86 {
         x: &[f32; IN],
     ) -> [f32; OUT] {
         let mut z = [0.0f32; OUT];
-        let full = OUT / 16 * 16;
-        let mut start = 0;
-        while start < full {
-            rows16_wide_group(s, w, b, x, &mut z, start, 16);
-            start += 16;
-        }
-        if full < OUT {
-            rows16_wide_group(s, w, b, x, &mut z, full, OUT - full);
-        }
+        in_groups::<OUT, 16>(
+            #[inline(always)]
+            |start, n| rows16_wide_group(s, w, b, x, &mut z, start, n),
+        );
         z
     }
 
