@@ -136,3 +136,26 @@ fn heap_and_inline_layers_compute_the_same_and_share_the_byte_format() {
         .join()
         .expect("ran");
 }
+
+/// The address of a heap layer's first weight, modulo a cache line.
+fn misalignment(layer: &HeapDense<f32, 784, 128, Relu>) -> usize {
+    layer.weights.as_ptr() as usize % 64
+}
+
+#[test]
+fn heap_matrices_start_on_a_cache_line_and_clone_from_keeps_the_allocation() {
+    // A plain `Box` of 401 KB comes from `mmap`, 16 bytes past a page boundary: this checks
+    // every way a heap matrix is made, at that size.
+    let net = Mnist::random(&mut Xoshiro128PlusPlus::seed_from_u64(8));
+    let mut copy = Mnist::zeroed();
+    let at = copy.hidden.weights.as_ptr();
+    copy.clone_from(&net);
+    assert_eq!(copy.hidden.weights.as_ptr(), at, "clone_from copies into the existing allocation");
+    assert_eq!(copy, net);
+    let boxed: Box<[[f32; 784]; 128]> = vec![[0.5; 784]; 128].into_boxed_slice().try_into().expect("128 rows");
+    let from_box = HeapDense::<f32, 784, 128, Relu>::from_boxed(boxed, Box::new([0.0; 128]));
+    assert_eq!(from_box.weights[127][783], 0.5);
+    for layer in [&net.hidden, &copy.hidden, &net.clone().hidden, &from_box] {
+        assert_eq!(misalignment(layer), 0);
+    }
+}

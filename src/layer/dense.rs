@@ -109,9 +109,10 @@ impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, Inlin
 
 #[cfg(feature = "std")]
 impl<T: Scalar, const IN: usize, const OUT: usize, A> Dense<T, IN, OUT, A, super::Heap> {
-    /// A layer from boxed weights (row `j` = neuron `j`) and biases.
+    /// A layer from boxed weights (row `j` = neuron `j`) and biases. The weights are copied to
+    /// a 64-byte boundary (see [`HeapMatrix`](super::HeapMatrix)) and their box freed.
     pub fn from_boxed(weights: std::boxed::Box<[[T; IN]; OUT]>, bias: std::boxed::Box<[T; OUT]>) -> Self {
-        Self { weights, bias, activation: PhantomData }
+        Self { weights: weights.into(), bias, activation: PhantomData }
     }
 }
 

@@ -54,7 +54,7 @@ pub use pool::{AvgPool1d, GlobalAvgPool1d, GlobalMaxPool1d, MaxPool1d, OutputTap
 pub use prelu::PRelu;
 pub use recurrent::{AllSteps, Exact, Fast, GateMath, LastStep, Readout};
 #[cfg(feature = "std")]
-pub use storage::Heap;
+pub use storage::{Heap, HeapMatrix};
 pub use storage::{Inline, Storage};
 
 use crate::{Activation, Init, Parameters, Scalar};
