@@ -105,9 +105,9 @@ impl Padding for Same {
 ///
 /// # Memory
 /// The layer is its weights and biases (`size_of` is `PARAMS` scalars). Inference needs the
-/// input and the output and, for weights of up to 4 KiB, a tap-major copy of the weights on the
-/// stack (see [`Conv1d::pre_activation`]); bigger layers need no copy. A training tape holds the
-/// pre-activation and the output (`2·LEN_OUT·C_OUT` scalars).
+/// input and the output and a tap-major copy of at most 4 KiB of the weights on the stack: all
+/// of them, one tap's, or one column `W[·][c][k]` (see [`Conv1d::pre_activation`]). A training
+/// tape holds the pre-activation and the output (`2·LEN_OUT·C_OUT` scalars).
 ///
 /// # Compile-time checks
 /// In `network!`, each of these is one error at the layer's declaration, naming the layer:
@@ -287,7 +287,8 @@ impl<
     const OUTPUT_CHANNELS: Option<usize> = Some(C_OUT);
 }
 
-/// Weights up to this size are copied tap-major onto the stack by [`Conv1d::pre_activation`].
+/// Weights up to this size (all of a layer's, or one tap's) are copied tap-major onto the stack
+/// by [`Conv1d::pre_activation`].
 const TAP_MAJOR_BYTES: usize = 4096;
 
 /// `x` seen as `L` frames of `C` values (`N = L·C`, asserted where the layer is checked).
@@ -358,62 +359,271 @@ impl<
         core::array::from_fn(|o| weights[o][c][k])
     }
 
+    /// Output steps summed together by [`Conv1d::pre_activation`]: their sums stay in registers
+    /// while each weight column is loaded once for all of them, and they are independent
+    /// chains of multiply-adds, where one step alone waits `C_IN·K` multiply-add latencies. The
+    /// largest power of two up to 8 whose sums take at most 384 bytes, twelve AVX registers
+    /// (measured on a 64 × 1 → 8, 8 → 12, 16 → 16 and 32 → 32 layer: 16 registers spilled, 8
+    /// left a 12-filter layer 20% slower); one step on targets without SIMD, whose registers
+    /// one step's sums already fill.
+    const STEP_TILE: usize = {
+        let simd = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+        let sums = C_OUT * core::mem::size_of::<T::Accumulator>();
+        let fit = if simd && sums > 0 { 384 / sums } else { 1 };
+        if fit >= 8 {
+            8
+        } else if fit >= 4 {
+            4
+        } else if fit >= 2 {
+            2
+        } else {
+            1
+        }
+    };
+
+    /// The output steps whose every tap reads the input, not the padding: all of them for
+    /// [`Valid`] padding, all but the first and last few for [`Causal`] and [`Same`].
+    const INTERIOR: core::ops::Range<usize> = {
+        let g = Self::GEOMETRY;
+        let lo = if STRIDE == 0 { 0 } else { g.left.div_ceil(STRIDE) };
+        // Step j's last tap reads input j·STRIDE + span − 1 − left, which must be < LEN.
+        let hi = if STRIDE == 0 || LEN + g.left < g.span { 0 } else { (LEN + g.left - g.span) / STRIDE + 1 };
+        let hi = if hi < g.len_out { hi } else { g.len_out };
+        if lo < hi { lo..hi } else { 0..0 }
+    };
+
     /// The pre-activation `z = b + W ⋆ x` (time-major, `LEN_OUT × C_OUT`).
     ///
     /// The sums run across the `C_OUT` filters, `z[j] += x[j·STRIDE + k·DILATION][c] · W[·][c][k]`,
     /// so they vectorise; the stored layout `[C_OUT][C_IN][K]` keeps a tap's weights `C_IN·K`
-    /// apart, so they are gathered first. For weights of up to 4 KiB, all of them at once into
-    /// a tap-major copy on the stack (that much scratch besides the input and output), and each
-    /// output step is summed in registers; bigger layers gather one tap's column at a time and
-    /// accumulate into the output, with no extra stack. Every sum adds the taps in the same order
-    /// (tap by tap, channel by channel) on both paths, the order
-    /// [`StreamingConv1d`](crate::StreamingConv1d) uses too, so all give the same bits.
+    /// apart, so they are gathered first into columns `W[·][c][k]`:
+    ///
+    /// - weights of up to 4 KiB: all columns at once onto the stack; the steps whose taps all
+    ///   read the input are summed up to 8 at a time in registers
+    ///   through every tap, the few next to the padding one by one;
+    /// - bigger layers: tap by tap, that tap's `C_IN` columns onto the stack if they take at
+    ///   most 4 KiB, else one column at a time, each applied to the steps it reads the input
+    ///   for, several steps at a time, the sums kept in the output.
+    ///
+    /// Every sum adds the taps in the same order (tap by tap, channel by channel) on every
+    /// path, the order [`StreamingConv1d`](crate::StreamingConv1d) uses too, so all give the
+    /// same bits. On x86-64 the loops run with AVX2 when the CPU has it.
     #[inline]
     pub fn pre_activation<const IN: usize, const OUT: usize>(&self, x: &[T; IN]) -> [T; OUT] {
         const { Self::check::<IN, OUT>() };
         let x: &[[T; C_IN]; LEN] = frames(x);
+        let mut z = [T::ZERO; OUT];
+        crate::simd::with_avx2(
+            #[inline(always)]
+            || {
+                if K * C_IN * C_OUT * core::mem::size_of::<T>() <= TAP_MAJOR_BYTES {
+                    self.all_taps_at_once(z.as_chunks_mut::<C_OUT>().0, x);
+                } else {
+                    self.tap_by_tap(&mut z, x);
+                }
+            },
+        );
+        z
+    }
+
+    /// The bigger layers' path: the sums in the output, each tap added to them in turn.
+    #[inline(always)]
+    fn tap_by_tap<const OUT: usize>(&self, z: &mut [T; OUT], x: &[[T; C_IN]; LEN]) {
         let mut acc = [T::ZERO.widen(); OUT];
         let steps = acc.as_chunks_mut::<C_OUT>().0;
         for step in steps.iter_mut() {
             *step = self.bias.map(T::widen);
         }
-        let len_out = steps.len();
-        if C_OUT * C_IN * K * core::mem::size_of::<T>() <= TAP_MAJOR_BYTES {
-            // Weights of up to 4 KiB: all tap columns gathered once into a tap-major copy on the
-            // stack, then each output step's sums in registers.
-            let columns: [[[T; C_OUT]; C_IN]; K] =
-                core::array::from_fn(|k| core::array::from_fn(|c| Self::tap_column(&self.weights, c, k)));
-            let left = Self::GEOMETRY.left;
-            for (j, step) in steps.iter_mut().enumerate() {
-                let mut row = *step;
-                for (k, tap) in columns.iter().enumerate() {
-                    let t = j * STRIDE + k * DILATION;
-                    if t < left || t - left >= LEN {
-                        continue;
-                    }
-                    for (column, &v) in tap.iter().zip(&x[t - left]) {
-                        for (a, &w) in row.iter_mut().zip(column) {
-                            *a = w.mul_acc(v, *a);
-                        }
+        for k in 0..K {
+            self.accumulate_tap(k, steps, x);
+        }
+        for (zi, &a) in z.iter_mut().zip(&acc) {
+            *zi = T::narrow(a);
+        }
+    }
+
+    /// The small layers' path: every column gathered onto the stack at once, then each output
+    /// step (`out`) summed from its bias in registers through every tap.
+    #[inline(always)]
+    fn all_taps_at_once(&self, out: &mut [[T; C_OUT]], x: &[[T; C_IN]; LEN]) {
+        let mut columns = [[[T::ZERO; C_OUT]; C_IN]; K];
+        for (o, filter) in self.weights.iter().enumerate() {
+            for (c, taps) in filter.iter().enumerate() {
+                for (tap, &w) in columns.iter_mut().zip(taps) {
+                    tap[c][o] = w;
+                }
+            }
+        }
+        let left = Self::GEOMETRY.left;
+        let interior = Self::INTERIOR;
+        for (j, step) in out.iter_mut().enumerate() {
+            if interior.contains(&j) {
+                continue;
+            }
+            let mut sums = self.bias.map(T::widen);
+            for (k, tap) in columns.iter().enumerate() {
+                let t = j * STRIDE + k * DILATION;
+                let Some(frame) = t.checked_sub(left).and_then(|t| x.get(t)) else { continue };
+                for (column, &v) in tap.iter().zip(frame) {
+                    for (a, &w) in sums.iter_mut().zip(column) {
+                        *a = w.mul_acc(v, *a);
                     }
                 }
-                *step = row;
             }
-            return acc.map(T::narrow);
+            *step = sums.map(T::narrow);
         }
-        for k in 0..K {
-            let (range, first) = Self::tap_range(k, len_out);
-            for c in 0..C_IN {
-                let column = Self::tap_column(&self.weights, c, k);
-                for (step, frame) in steps[range.clone()].iter_mut().zip(x[first..].iter().step_by(STRIDE)) {
+        let Some(inner) = out.get_mut(interior.clone()) else { return };
+        match Self::STEP_TILE {
+            8 => self.all_taps_tiled::<8>(inner, interior.start, x, &columns),
+            4 => self.all_taps_tiled::<4>(inner, interior.start, x, &columns),
+            2 => self.all_taps_tiled::<2>(inner, interior.start, x, &columns),
+            _ => self.all_taps_tiled::<1>(inner, interior.start, x, &columns),
+        }
+    }
+
+    /// Interior steps from step `first`, `S` at a time (the last `< S` one at a time), through
+    /// every tap with their sums in registers.
+    #[inline(always)]
+    fn all_taps_tiled<const S: usize>(
+        &self,
+        out: &mut [[T; C_OUT]],
+        first: usize,
+        x: &[[T; C_IN]; LEN],
+        columns: &[[[T; C_OUT]; C_IN]; K],
+    ) {
+        let (tiles, rest) = out.as_chunks_mut::<S>();
+        let tail = tiles.len() * S;
+        for (i, tile) in tiles.iter_mut().enumerate() {
+            // Opaque to LLVM, so it vectorises each tile across the filters instead of this
+            // loop across the tiles, with gathers (a 64 × 1 → 60 × 8 layer took 3× longer).
+            self.all_taps_steps(tile, core::hint::black_box(first + i * S), x, columns);
+        }
+        for (i, step) in rest.iter_mut().enumerate() {
+            self.all_taps_steps(core::array::from_mut(step), first + tail + i, x, columns);
+        }
+    }
+
+    /// `S` interior steps from step `j0`, summed from the bias in registers through every tap
+    /// and channel.
+    #[inline(always)]
+    fn all_taps_steps<const S: usize>(
+        &self,
+        tile: &mut [[T; C_OUT]; S],
+        j0: usize,
+        x: &[[T; C_IN]; LEN],
+        columns: &[[[T; C_OUT]; C_IN]; K],
+    ) {
+        let zero = [T::ZERO; C_IN];
+        let left = Self::GEOMETRY.left;
+        let mut sums = [self.bias.map(T::widen); S];
+        for (k, tap) in columns.iter().enumerate() {
+            // Interior steps read the input at every tap, so the fallback is never taken.
+            let mut frames = [&zero; S];
+            for (s, frame) in frames.iter_mut().enumerate() {
+                if let Some(f) = ((j0 + s) * STRIDE + k * DILATION).checked_sub(left).and_then(|t| x.get(t)) {
+                    *frame = f;
+                }
+            }
+            for (c, column) in tap.iter().enumerate() {
+                for (row, frame) in sums.iter_mut().zip(&frames) {
                     let v = frame[c];
-                    for (a, &w) in step.iter_mut().zip(&column) {
+                    for (a, &w) in row.iter_mut().zip(column) {
                         *a = w.mul_acc(v, *a);
                     }
                 }
             }
         }
-        acc.map(T::narrow)
+        for (step, row) in tile.iter_mut().zip(sums) {
+            *step = row.map(T::narrow);
+        }
+    }
+
+    /// Tap `k`'s contribution to the steps it reads the input for: its `C_IN` columns gathered
+    /// onto the stack if they take at most 4 KiB, else one column at a time.
+    #[inline(always)]
+    fn accumulate_tap(&self, k: usize, steps: &mut [[T::Accumulator; C_OUT]], x: &[[T; C_IN]; LEN]) {
+        let (range, first) = Self::tap_range(k, steps.len());
+        let Some(steps) = steps.get_mut(range) else { return };
+        if C_IN * C_OUT * core::mem::size_of::<T>() <= TAP_MAJOR_BYTES {
+            let mut columns = [[T::ZERO; C_OUT]; C_IN];
+            for (o, filter) in self.weights.iter().enumerate() {
+                for (column, taps) in columns.iter_mut().zip(filter) {
+                    column[o] = taps[k];
+                }
+            }
+            Self::columns_tiled(steps, x, first, &columns, 0);
+        } else {
+            for c in 0..C_IN {
+                Self::columns_tiled(steps, x, first, &[Self::tap_column(&self.weights, c, k)], c);
+            }
+        }
+    }
+
+    /// `steps[i] += Σₙ columns[n] · x[first + i·STRIDE][c0 + n]`, in `n` order, for every step,
+    /// [`STEP_TILE`](Self::STEP_TILE) steps at a time.
+    #[inline(always)]
+    fn columns_tiled<const N: usize>(
+        steps: &mut [[T::Accumulator; C_OUT]],
+        x: &[[T; C_IN]; LEN],
+        first: usize,
+        columns: &[[T; C_OUT]; N],
+        c0: usize,
+    ) {
+        match Self::STEP_TILE {
+            8 => Self::columns_in_tiles::<N, 8>(steps, x, first, columns, c0),
+            4 => Self::columns_in_tiles::<N, 4>(steps, x, first, columns, c0),
+            2 => Self::columns_in_tiles::<N, 2>(steps, x, first, columns, c0),
+            _ => Self::columns_in_tiles::<N, 1>(steps, x, first, columns, c0),
+        }
+    }
+
+    /// [`Conv1d::columns_tiled`] with `S` steps per tile (the last `< S` one at a time).
+    #[inline(always)]
+    fn columns_in_tiles<const N: usize, const S: usize>(
+        steps: &mut [[T::Accumulator; C_OUT]],
+        x: &[[T; C_IN]; LEN],
+        first: usize,
+        columns: &[[T; C_OUT]; N],
+        c0: usize,
+    ) {
+        let mut inputs = x.get(first..).unwrap_or_default().iter().step_by(STRIDE);
+        let (tiles, rest) = steps.as_chunks_mut::<S>();
+        for tile in tiles {
+            let mut frames = [None; S];
+            for frame in &mut frames {
+                *frame = inputs.next();
+            }
+            Self::columns_steps(tile, frames, columns, c0);
+        }
+        for step in rest {
+            Self::columns_steps(core::array::from_mut(step), [inputs.next()], columns, c0);
+        }
+    }
+
+    /// `S` steps' sums, loaded into registers, updated with every column, stored.
+    #[inline(always)]
+    fn columns_steps<const N: usize, const S: usize>(
+        tile: &mut [[T::Accumulator; C_OUT]; S],
+        inputs: [Option<&[T; C_IN]>; S],
+        columns: &[[T; C_OUT]; N],
+        c0: usize,
+    ) {
+        // The tap range guarantees an input frame for every step, and `c0 + N ≤ C_IN`.
+        let mut values = [[T::ZERO; N]; S];
+        for (v, frame) in values.iter_mut().zip(inputs) {
+            if let Some(channels) = frame.and_then(|f| f.get(c0..)).and_then(|f| f.first_chunk::<N>()) {
+                *v = *channels;
+            }
+        }
+        let mut sums = *tile;
+        for (n, column) in columns.iter().enumerate() {
+            for (row, v) in sums.iter_mut().zip(&values) {
+                for (a, &w) in row.iter_mut().zip(column) {
+                    *a = w.mul_acc(v[n], *a);
+                }
+            }
+        }
+        *tile = sums;
     }
 
     /// `W += scale·∂L/∂W`, `b += scale·∂L/∂b` for one sample with signal `delta`.

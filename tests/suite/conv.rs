@@ -116,6 +116,86 @@ fn conv1d_matches_a_naive_convolution_and_finite_differences() {
     check_conv::<Causal, 5, 16, 16, 3, 2, 2, 80, { 3 * 16 }>(4, 0);
 }
 
+/// `f32` sums in the order the layer documents: the bias, then tap by tap and channel by
+/// channel, skipping the padding, each product added with `Scalar::mul_acc`.
+fn ordered_conv<
+    P: Padding,
+    const LEN: usize,
+    const CI: usize,
+    const CO: usize,
+    const K: usize,
+    const S: usize,
+    const D: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
+    layer: &Conv1d<f32, LEN, CI, CO, K, Identity, P, S, D>,
+    x: &[f32; IN],
+    left: usize,
+) -> Vec<f32> {
+    let mut out = vec![];
+    for j in 0..OUT / CO {
+        for o in 0..CO {
+            let mut acc = layer.bias[o].widen();
+            for k in 0..K {
+                let Some(t) = (j * S + k * D).checked_sub(left).filter(|&t| t < LEN) else { continue };
+                for c in 0..CI {
+                    acc = layer.weights[o][c][k].mul_acc(x[t * CI + c], acc);
+                }
+            }
+            out.push(f32::narrow(acc));
+        }
+    }
+    out
+}
+
+/// The layer's `f32` outputs, bit for bit, against [`ordered_conv`].
+fn check_order<
+    P: Padding,
+    const LEN: usize,
+    const CI: usize,
+    const CO: usize,
+    const K: usize,
+    const S: usize,
+    const D: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
+    left: usize,
+) where
+    Conv1d<f32, LEN, CI, CO, K, Identity, P, S, D>: Layer<f32, IN, OUT>,
+{
+    let mut rng = rng(7);
+    let mut layer = Conv1d::<f32, LEN, CI, CO, K, Identity, P, S, D>::zeroed();
+    for t in 0..2 {
+        for p in layer.tensor_mut(t) {
+            *p = uniform(&mut rng, -1.0, 1.0) as f32;
+        }
+    }
+    let x: [f32; IN] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0) as f32);
+    let z: [f32; OUT] = layer.forward(&x);
+    let want = ordered_conv::<P, LEN, CI, CO, K, S, D, IN, OUT>(&layer, &x, left);
+    let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&z), bits(&want), "{LEN}×{CI} → {CO}, K = {K}, {}, stride {S}, dilation {D}", P::NAME);
+}
+
+#[test]
+fn conv1d_sums_in_its_documented_order_on_every_path() {
+    // All weights gathered at once (≤ 4 KiB), steps in tiles of 8, 4 and 2 filters' widths,
+    // 12 filters (not a whole number of vectors), padding on the left, on both sides.
+    check_order::<Valid, 64, 1, 8, 5, 1, 1, 64, { 60 * 8 }>(0);
+    check_order::<Valid, 30, 8, 12, 5, 1, 1, 240, { 26 * 12 }>(0);
+    check_order::<Valid, 32, 16, 16, 3, 1, 1, 512, { 30 * 16 }>(0);
+    check_order::<Causal, 64, 4, 8, 5, 1, 2, 256, { 64 * 8 }>(8);
+    check_order::<Same, 21, 3, 5, 4, 1, 1, 63, { 21 * 5 }>(1);
+    check_order::<Valid, 33, 2, 6, 3, 2, 3, 66, { 14 * 6 }>(0);
+    // Tap by tap, one tap's columns at a time (12 KiB of weights, 4 KiB per tap).
+    check_order::<Valid, 32, 32, 32, 3, 1, 1, 1024, { 30 * 32 }>(0);
+    check_order::<Causal, 17, 32, 32, 3, 2, 1, 544, { 9 * 32 }>(2);
+    // One column at a time (a tap's columns take 5 KiB).
+    check_order::<Valid, 8, 40, 32, 2, 1, 1, 320, { 7 * 32 }>(0);
+}
+
 #[test]
 fn conv1d_with_every_activation_passes_the_layer_check() {
     fn check<A: Activation>() {
