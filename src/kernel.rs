@@ -100,7 +100,7 @@ pub(crate) fn tree_max<T: Scalar, const N: usize>(v: [T; N], empty: T) -> T {
 /// optimiser must remove: at `opt-level = "s"` it does not unroll the rounds, and the indexed
 /// form linked `panic_bounds_check` into firmware for 8 or more values.
 #[inline(always)]
-fn tree_reduce<V: Copy, const N: usize>(mut v: [V; N], empty: V, op: impl Fn(V, V) -> V) -> V {
+pub(crate) fn tree_reduce<V: Copy, const N: usize>(mut v: [V; N], empty: V, op: impl Fn(V, V) -> V) -> V {
     let mut live: &mut [V] = &mut v;
     while live.len() > 1 {
         let keep = live.len() - live.len() / 2;

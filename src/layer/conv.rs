@@ -626,6 +626,63 @@ impl<
         *tile = sums;
     }
 
+    /// Tap `k`'s part of `∂L/∂x`: `∂L/∂x[t][c] += Σ_o W[o][c][k]·δ[j][o]` for each step `j`
+    /// and its input frame `t`, the sum over the filters a balanced tree ([`tree_sum`]'s) of
+    /// products. With the tap's weights copied as rows `W[o][·][k]`, all the channels' sums
+    /// run at once, in vectors across the channels.
+    ///
+    /// [`tree_sum`]: crate::kernel::tree_sum
+    #[inline(always)]
+    fn input_gradient_tap(weights: &[[[T; K]; C_IN]; C_OUT], k: usize, delta: &[[T; C_OUT]], frames: &mut [[T; C_IN]]) {
+        let mut rows = [[T::ZERO; C_IN]; C_OUT];
+        for (row, filter) in rows.iter_mut().zip(weights) {
+            for (w, taps) in row.iter_mut().zip(filter) {
+                *w = taps[k];
+            }
+        }
+        let zero = T::ZERO.widen();
+        for (d, frame) in delta.iter().zip(frames.iter_mut().step_by(STRIDE)) {
+            // Opaque, so that LLVM vectorises across the channels, not this loop across the
+            // steps with gathers and scatters.
+            let d = core::hint::black_box(d);
+            let mut products = [[zero; C_IN]; C_OUT];
+            for ((p, row), &dj) in products.iter_mut().zip(&rows).zip(d) {
+                for (pc, &w) in p.iter_mut().zip(row) {
+                    *pc = w.mul_acc(dj, zero);
+                }
+            }
+            let sums = crate::kernel::tree_reduce(products, [zero; C_IN], |mut a, b| {
+                for (a, b) in a.iter_mut().zip(b) {
+                    *a = *a + b;
+                }
+                a
+            });
+            for (dxc, s) in frame.iter_mut().zip(sums) {
+                *dxc += T::narrow(s);
+            }
+        }
+    }
+
+    /// [`Conv1d::input_gradient_tap`] for layers whose tap takes more than 4 KiB: one channel
+    /// at a time, its column `W[·][c][k]` gathered, the same tree of products across the
+    /// filters.
+    #[inline(always)]
+    fn input_gradient_columns(
+        weights: &[[[T; K]; C_IN]; C_OUT],
+        k: usize,
+        delta: &[[T; C_OUT]],
+        frames: &mut [[T; C_IN]],
+    ) {
+        let zero = T::ZERO.widen();
+        for c in 0..C_IN {
+            let column = Self::tap_column(weights, c, k);
+            for (d, frame) in delta.iter().zip(frames.iter_mut().step_by(STRIDE)) {
+                let products: [T::Accumulator; C_OUT] = core::array::from_fn(|o| column[o].mul_acc(d[o], zero));
+                frame[c] += T::narrow(crate::kernel::tree_sum(products, zero));
+            }
+        }
+    }
+
     /// `W += scale·∂L/∂W`, `b += scale·∂L/∂b` for one sample with signal `delta`.
     #[inline]
     fn add_scaled_gradient<const IN: usize, const OUT: usize>(
@@ -641,28 +698,88 @@ impl<
             let gb: T = delta.iter().map(|d| d[o]).sum();
             *b = scale.mul_add(gb, *b);
         }
-        for c in 0..C_IN {
-            for k in 0..K {
-                for (filter, g) in weights.iter_mut().zip(Self::tap_gradient(x, delta, c, k)) {
-                    filter[c][k] = scale.mul_add(g, filter[c][k]);
+        crate::simd::with_avx2(
+            #[inline(always)]
+            || {
+                Self::for_each_tap_gradient(x, delta, |c, k, gradient| {
+                    for (filter, g) in weights.iter_mut().zip(gradient) {
+                        filter[c][k] = scale.mul_add(g, filter[c][k]);
+                    }
+                });
+            },
+        );
+    }
+
+    /// Calls `f(c, k, ∂L/∂W[·][c][k])` for every input channel `c` and tap `k`, channel by
+    /// channel (the order the gradient's norm adds them in). When the `K` taps' gradients of
+    /// a group of channels take at most 4 KiB, the group's sums run together (independent
+    /// chains, each the same sequence of multiply-adds as alone).
+    #[inline(always)]
+    fn for_each_tap_gradient(x: &[[T; C_IN]; LEN], delta: &[[T; C_OUT]], mut f: impl FnMut(usize, usize, [T; C_OUT])) {
+        if K * Self::STEP_TILE * C_OUT * core::mem::size_of::<T>() > TAP_MAJOR_BYTES {
+            for c in 0..C_IN {
+                for k in 0..K {
+                    let [gradient] = Self::tap_gradients::<1>(x, delta, c, k);
+                    f(c, k, gradient);
+                }
+            }
+            return;
+        }
+        match Self::STEP_TILE {
+            8 => Self::tap_gradients_grouped::<8>(x, delta, f),
+            4 => Self::tap_gradients_grouped::<4>(x, delta, f),
+            2 => Self::tap_gradients_grouped::<2>(x, delta, f),
+            _ => Self::tap_gradients_grouped::<1>(x, delta, f),
+        }
+    }
+
+    /// [`Conv1d::for_each_tap_gradient`] in groups of `G` channels.
+    #[inline(always)]
+    fn tap_gradients_grouped<const G: usize>(
+        x: &[[T; C_IN]; LEN],
+        delta: &[[T; C_OUT]],
+        mut f: impl FnMut(usize, usize, [T; C_OUT]),
+    ) {
+        for c0 in (0..C_IN).step_by(G) {
+            let mut group = [[[T::ZERO; C_OUT]; G]; K];
+            for (k, taps) in group.iter_mut().enumerate() {
+                *taps = Self::tap_gradients::<G>(x, delta, c0, k);
+            }
+            for g in 0..G.min(C_IN - c0) {
+                for (k, taps) in group.iter().enumerate() {
+                    f(c0 + g, k, taps[g]);
                 }
             }
         }
     }
 
-    /// `∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]` for every filter `o` at
-    /// once: a multiply-add across the filters per output step, contiguous in `δ`.
+    /// `∂L/∂W[o][c][k] = Σ_t δ[t][o] · x̃[t·STRIDE + k·DILATION][c]` for every filter `o` and
+    /// the `G` channels from `c0` (zeros past `C_IN`): multiply-adds across the filters per
+    /// output step, contiguous in `δ`, the channels' sums independent of each other.
     #[inline(always)]
-    fn tap_gradient(x: &[[T; C_IN]; LEN], delta: &[[T; C_OUT]], c: usize, k: usize) -> [T; C_OUT] {
-        let mut acc = [T::ZERO.widen(); C_OUT];
+    fn tap_gradients<const G: usize>(
+        x: &[[T; C_IN]; LEN],
+        delta: &[[T; C_OUT]],
+        c0: usize,
+        k: usize,
+    ) -> [[T; C_OUT]; G] {
+        let mut acc = [[T::ZERO.widen(); C_OUT]; G];
         let (range, first) = Self::tap_range(k, delta.len());
-        for (d, frame) in delta[range].iter().zip(x[first..].iter().step_by(STRIDE)) {
-            let v = frame[c];
-            for (a, &dj) in acc.iter_mut().zip(d) {
-                *a = dj.mul_acc(v, *a);
+        let frames = x.get(first..).unwrap_or_default().iter().step_by(STRIDE);
+        for (d, frame) in delta.get(range).unwrap_or_default().iter().zip(frames) {
+            // Opaque, as in `input_gradient_tap`: vectors across the filters, not the steps.
+            let d = core::hint::black_box(d);
+            let mut v = [T::ZERO; G];
+            for (vg, &xc) in v.iter_mut().zip(frame.get(c0..).unwrap_or_default()) {
+                *vg = xc;
+            }
+            for (sums, &vg) in acc.iter_mut().zip(&v) {
+                for (a, &dj) in sums.iter_mut().zip(d) {
+                    *a = dj.mul_acc(vg, *a);
+                }
             }
         }
-        acc.map(T::narrow)
+        acc.map(|sums| sums.map(T::narrow))
     }
 }
 
@@ -773,19 +890,21 @@ impl<
         let mut dx = [T::ZERO; IN];
         let dxf: &mut [[T; C_IN]; LEN] = frames_mut(&mut dx);
         let delta = delta.as_chunks::<C_OUT>().0;
-        for k in 0..K {
-            let (range, first) = Self::tap_range(k, delta.len());
-            for c in 0..C_IN {
-                // ∂L/∂x[t][c] += W[·][c][k] · δ[j]: a dot product across the filters.
-                let column = Self::tap_column(&self.weights, c, k);
-                for (d, frame) in delta[range.clone()].iter().zip(dxf[first..].iter_mut().step_by(STRIDE)) {
-                    let dxc = &mut frame[c];
-                    let zero = T::ZERO.widen();
-                    let products: [T::Accumulator; C_OUT] = core::array::from_fn(|o| column[o].mul_acc(d[o], zero));
-                    *dxc += T::narrow(crate::kernel::tree_sum(products, zero));
+        crate::simd::with_avx2(
+            #[inline(always)]
+            || {
+                for k in 0..K {
+                    let (range, first) = Self::tap_range(k, delta.len());
+                    let Some(delta) = delta.get(range) else { continue };
+                    let frames = dxf.get_mut(first..).unwrap_or_default();
+                    if C_IN * C_OUT * core::mem::size_of::<T>() <= TAP_MAJOR_BYTES {
+                        Self::input_gradient_tap(&self.weights, k, delta, frames);
+                    } else {
+                        Self::input_gradient_columns(&self.weights, k, delta, frames);
+                    }
                 }
-            }
-        }
+            },
+        );
         dx
     }
 
@@ -794,7 +913,8 @@ impl<
         Self::add_scaled_gradient(&mut grads.weights, &mut grads.bias, T::ONE, x, delta);
     }
 
-    /// `Σ (∂L/∂W)² + Σ (∂L/∂b)²`, each gradient element computed once, without a buffer.
+    /// `Σ (∂L/∂W)² + Σ (∂L/∂b)²`, each gradient element computed once, without a buffer the
+    /// size of the weights.
     #[inline]
     fn gradient_norm2(&self, x: &[T; IN], _tape: &Self::Tape, delta: &[T; OUT]) -> T {
         let xf: &[[T; C_IN]; LEN] = frames(x);
@@ -804,13 +924,16 @@ impl<
             let gb: T = delta.iter().map(|d| d[o]).sum();
             sum = gb.mul_add(gb, sum);
         }
-        for c in 0..C_IN {
-            for k in 0..K {
-                for g in Self::tap_gradient(xf, delta, c, k) {
-                    sum = g.mul_add(g, sum);
-                }
-            }
-        }
+        crate::simd::with_avx2(
+            #[inline(always)]
+            || {
+                Self::for_each_tap_gradient(xf, delta, |_, _, gradient| {
+                    for g in gradient {
+                        sum = g.mul_add(g, sum);
+                    }
+                });
+            },
+        );
         sum
     }
 
