@@ -37,8 +37,9 @@ use rand::Rng;
 /// never straddle two lines, and its size rounds up to a multiple of 64), and
 /// [`Dense::from_parts`] is a `const fn`, so a layer can live in a `static` (in flash on a
 /// microcontroller). With the
-/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are boxed: use it for layers too
-/// big for a thread's stack (see "Big networks" in [`Network`](crate::Network)).
+/// `Heap` storage (`std` feature), written `HeapDense`, the arrays are on the heap (the matrix a
+/// `HeapMatrix`, on a cache line too): use it for layers too big
+/// for a thread's stack (see "Big networks" in [`Network`](crate::Network)).
 ///
 /// ```
 /// use constnet::prelude::*;
