@@ -365,7 +365,7 @@ impl<
     /// largest power of two up to 8 whose sums take at most 384 bytes, twelve AVX registers
     /// (measured on a 64 × 1 → 8, 8 → 12, 16 → 16 and 32 → 32 layer: 16 registers spilled, 8
     /// left a 12-filter layer 20% slower); one step on targets without SIMD, whose registers
-    /// one step's sums already fill.
+    /// one step's sums already fill. The weight gradient groups as many input channels.
     const STEP_TILE: usize = {
         let simd = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
         let sums = C_OUT * core::mem::size_of::<T::Accumulator>();
@@ -399,8 +399,8 @@ impl<
     /// apart, so they are gathered first into columns `W[·][c][k]`:
     ///
     /// - weights of up to 4 KiB: all columns at once onto the stack; the steps whose taps all
-    ///   read the input are summed up to 8 at a time in registers
-    ///   through every tap, the few next to the padding one by one;
+    ///   read the input are summed up to 8 at a time in registers through every tap, the few
+    ///   next to the padding one by one;
     /// - bigger layers: tap by tap, that tap's `C_IN` columns onto the stack if they take at
     ///   most 4 KiB, else one column at a time, each applied to the steps it reads the input
     ///   for, several steps at a time, the sums kept in the output.
