@@ -116,9 +116,9 @@ fn conv1d_matches_a_naive_convolution_and_finite_differences() {
     check_conv::<Causal, 5, 16, 16, 3, 2, 2, 80, { 3 * 16 }>(4, 0);
 }
 
-/// The layer's `f32` outputs, bit for bit, against sums in the order the layer documents: the
-/// bias, then tap by tap and channel by channel, skipping the padding, each product added with
-/// `Scalar::mul_acc`.
+/// The layer's `f32` outputs and gradients, bit for bit, against sums in the orders the layer
+/// uses: for the output, the bias, then tap by tap and channel by channel, skipping the
+/// padding, each product added with `Scalar::mul_acc`.
 fn check_order<
     P: Padding,
     const LEN: usize,
@@ -157,11 +157,53 @@ fn check_order<
         }
     }
     let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-    assert_eq!(bits(&z), bits(&want), "{LEN}×{CI} → {CO}, K = {K}, {}, stride {S}, dilation {D}", P::NAME);
+    let shape = format!("{LEN}×{CI} → {CO}, K = {K}, {}, stride {S}, dilation {D}", P::NAME);
+    assert_eq!(bits(&z), bits(&want), "forward, {shape}");
+
+    // Back-propagation: `∂L/∂x[t][c]` adds, tap by tap, the balanced tree (`v[i] += v[i + keep]`
+    // over the upper half, keeping the lower) of the products `W[o][c][k]·δ[j][o]` over the
+    // filters; `∂L/∂W[o][c][k]` sums the steps in order, `∂L/∂b[o]` is the iterator sum.
+    let delta: [f32; OUT] = core::array::from_fn(|_| uniform(&mut rng, -1.0, 1.0) as f32);
+    let tape = Default::default();
+    let dx: [f32; IN] = layer.input_gradient(&x, &tape, &delta);
+    let mut grads = Conv1d::<f32, LEN, CI, CO, K, Identity, P, S, D>::zeroed();
+    layer.add_gradient(&x, &tape, &delta, &mut grads);
+    let tree = |mut v: Vec<f32>| {
+        while v.len() > 1 {
+            let keep = v.len() - v.len() / 2;
+            for i in 0..v.len() / 2 {
+                v[i] += v[i + keep];
+            }
+            v.truncate(keep);
+        }
+        v[0]
+    };
+    let (mut want_dx, mut want_w) = (vec![0.0f32; IN], vec![0.0f32; CO * CI * K]);
+    for k in 0..K {
+        for c in 0..CI {
+            let mut g = vec![0.0f32; CO];
+            for j in 0..OUT / CO {
+                let Some(t) = (j * S + k * D).checked_sub(left).filter(|&t| t < LEN) else { continue };
+                let d = &delta[j * CO..j * CO + CO];
+                want_dx[t * CI + c] += tree((0..CO).map(|o| layer.weights[o][c][k].mul_acc(d[o], 0.0)).collect());
+                for (g, &d) in g.iter_mut().zip(d) {
+                    *g = d.mul_acc(x[t * CI + c], *g);
+                }
+            }
+            for (o, g) in g.into_iter().enumerate() {
+                want_w[(o * CI + c) * K + k] = 1.0f32.mul_add(g, 0.0);
+            }
+        }
+    }
+    let want_b: Vec<f32> =
+        (0..CO).map(|o| 1.0f32.mul_add((0..OUT / CO).map(|j| delta[j * CO + o]).sum(), 0.0)).collect();
+    assert_eq!(bits(&dx), bits(&want_dx), "input gradient, {shape}");
+    assert_eq!(bits(grads.tensor(0)), bits(&want_w), "weight gradient, {shape}");
+    assert_eq!(bits(grads.tensor(1)), bits(&want_b), "bias gradient, {shape}");
 }
 
 #[test]
-fn conv1d_sums_in_its_documented_order_on_every_path() {
+fn conv1d_sums_and_back_propagates_in_its_documented_order_on_every_path() {
     // All weights gathered at once (≤ 4 KiB), steps in tiles of 8, 4 and 2 filters' widths,
     // 12 filters (not a whole number of vectors), padding on the left, on both sides.
     check_order::<Valid, 64, 1, 8, 5, 1, 1, 64, { 60 * 8 }>(0);
