@@ -33,6 +33,8 @@ mod dense_no_bias;
 mod dropout;
 pub mod fingerprint;
 mod gru;
+#[cfg(feature = "std")]
+mod heap;
 mod lstm;
 mod norm;
 mod pool;
@@ -48,13 +50,13 @@ pub use dense::{Dense, DenseTape};
 pub use dense_no_bias::DenseNoBias;
 pub use dropout::{Dropout, DropoutTape};
 pub use gru::{Gru, GruState, GruTape};
+#[cfg(feature = "std")]
+pub use heap::{Heap, HeapMatrix};
 pub use lstm::{Lstm, LstmState, LstmTape};
 pub use norm::{LayerNorm, LayerNormTape};
 pub use pool::{AvgPool1d, GlobalAvgPool1d, GlobalMaxPool1d, MaxPool1d, OutputTape};
 pub use prelu::PRelu;
 pub use recurrent::{AllSteps, Exact, Fast, GateMath, LastStep, Readout};
-#[cfg(feature = "std")]
-pub use storage::{Heap, HeapMatrix};
 pub use storage::{Inline, Storage};
 
 use crate::{Activation, Init, Parameters, Scalar};
